@@ -1,0 +1,145 @@
+//! [`Format`]: turns one [`Entry`] into bytes; [`FormatExt`] binds a format to an output.
+
+use std::io::{self, Write as _};
+
+use crate::entry::Entry;
+use crate::stream::{EntryIoStream, IoStreamError};
+
+#[cfg(feature = "emf")]
+pub mod emf;
+#[cfg(feature = "json")]
+pub mod json;
+#[cfg(feature = "local-format")]
+pub mod local;
+
+/// A serialization of entries (EMF, JSON lines, …).
+pub trait Format {
+    /// Formats `entry` into `output`. One call per entry; `output` may differ between calls (log
+    /// rotation), so a format must not keep state that assumes the same output.
+    ///
+    /// # Errors
+    /// [`IoStreamError::Validation`] if the entry is invalid (then nothing is written),
+    /// [`IoStreamError::Io`] if `output` fails.
+    fn format(&mut self, entry: &impl Entry, output: &mut impl io::Write) -> Result<(), IoStreamError>;
+}
+
+impl<F: Format + ?Sized> Format for &mut F {
+    fn format(&mut self, entry: &impl Entry, output: &mut impl io::Write) -> Result<(), IoStreamError> {
+        (**self).format(entry, output)
+    }
+}
+
+/// A [`Format`] writing to one `io::Write` (see [`FormatExt::output_to`]).
+#[derive(Debug, Clone)]
+pub struct FormattedEntryIoStream<F, W> {
+    format: F,
+    output: W,
+}
+
+impl<F, W> FormattedEntryIoStream<F, W> {
+    /// Binds `format` to `output`.
+    pub fn new(format: F, output: W) -> Self {
+        Self { format, output }
+    }
+
+    /// The format and the output.
+    pub fn into_parts(self) -> (F, W) {
+        (self.format, self.output)
+    }
+}
+
+impl<F: Format, W: io::Write> EntryIoStream for FormattedEntryIoStream<F, W> {
+    #[inline]
+    fn next(&mut self, entry: &impl Entry) -> Result<(), IoStreamError> {
+        self.format.format(entry, &mut self.output)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.output.flush()
+    }
+}
+
+/// A [`Format`] writing each entry to a fresh writer from a
+/// [`MakeWriter`](tracing_subscriber::fmt::MakeWriter) (see [`FormatExt::output_to_makewriter`]).
+///
+/// Each entry is formatted into a reused buffer first and handed to the writer with one
+/// `write_all`, so writers that lock per call (`stdout`) never see a torn line.
+pub struct FormattedMakeWriterEntryIoStream<F, M> {
+    format: F,
+    make_writer: M,
+    buffer: Vec<u8>,
+}
+
+impl<F: std::fmt::Debug, M> std::fmt::Debug for FormattedMakeWriterEntryIoStream<F, M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FormattedMakeWriterEntryIoStream").field("format", &self.format).finish_non_exhaustive()
+    }
+}
+
+impl<F, M> FormattedMakeWriterEntryIoStream<F, M> {
+    /// Binds `format` to `make_writer`.
+    pub fn new(format: F, make_writer: M) -> Self {
+        Self { format, make_writer, buffer: Vec::new() }
+    }
+}
+
+impl<F, M> EntryIoStream for FormattedMakeWriterEntryIoStream<F, M>
+where
+    F: Format,
+    M: for<'w> tracing_subscriber::fmt::MakeWriter<'w>,
+{
+    fn next(&mut self, entry: &impl Entry) -> Result<(), IoStreamError> {
+        self.buffer.clear();
+        self.format.format(entry, &mut self.buffer)?;
+        let mut w = self.make_writer.make_writer();
+        w.write_all(&self.buffer)?;
+        w.flush()?;
+        // Keep memory bounded after an unusually large entry.
+        if self.buffer.capacity() > 1 << 20 {
+            self.buffer = Vec::new();
+        }
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Binds formats to outputs.
+pub trait FormatExt: Format + Sized {
+    /// Writes every entry to `output`.
+    ///
+    /// Wrap files in a [`BufWriter`](std::io::BufWriter); the stream is flushed by the sink
+    /// (every flush interval for a background queue).
+    fn output_to<W: io::Write>(self, output: W) -> FormattedEntryIoStream<Self, W> {
+        FormattedEntryIoStream::new(self, output)
+    }
+
+    /// Writes every entry to a fresh writer from `make_writer` (e.g. `|| std::io::stdout()`,
+    /// or a rolling file appender).
+    fn output_to_makewriter<M>(self, make_writer: M) -> FormattedMakeWriterEntryIoStream<Self, M>
+    where
+        M: for<'w> tracing_subscriber::fmt::MakeWriter<'w>,
+    {
+        FormattedMakeWriterEntryIoStream::new(self, make_writer)
+    }
+
+    /// Formats every entry merged with `globals` (globals first).
+    fn merge_globals<G: Entry>(self, globals: G) -> MergeGlobalsFormat<Self, G> {
+        MergeGlobalsFormat { format: self, globals }
+    }
+}
+
+impl<F: Format> FormatExt for F {}
+
+/// A format that merges a globals entry into every entry; see [`FormatExt::merge_globals`].
+#[derive(Debug, Clone)]
+pub struct MergeGlobalsFormat<F, G> {
+    format: F,
+    globals: G,
+}
+
+impl<F: Format, G: Entry> Format for MergeGlobalsFormat<F, G> {
+    fn format(&mut self, entry: &impl Entry, output: &mut impl io::Write) -> Result<(), IoStreamError> {
+        self.format.format(&self.globals.merge_by_ref(entry), output)
+    }
+}

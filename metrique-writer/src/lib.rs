@@ -1,0 +1,25 @@
+//! The writing side of metrique: the [`Entry`]/[`Value`] contract, formats (EMF, JSON, local),
+//! streams and sinks.
+//!
+//! Most users reach this crate through `metrique::writer`. Implementers of formats and sinks
+//! depend on it directly.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod entry;
+pub mod format;
+pub mod sample;
+pub mod sink;
+pub mod stream;
+pub mod unit;
+pub mod validate;
+pub mod value;
+
+pub use entry::{BoxEntry, EmptyEntry, Entry, EntryConfig, EntryWriter};
+pub use format::{Format, FormatExt};
+pub use sink::{AnyEntrySink, BoxEntrySink, EntrySink, FlushWait};
+pub use stream::{EntryIoStream, EntryIoStreamExt, IoStreamError};
+pub use unit::{Convert, Unit};
+pub use validate::{ValidationError, ValidationErrorBuilder};
+pub use value::{MetricFlags, MetricValue, Observation, Value, ValueWriter};

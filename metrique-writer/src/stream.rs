@@ -1,0 +1,117 @@
+//! [`EntryIoStream`]: something that writes entries, one at a time, to an output.
+
+use std::fmt;
+use std::io;
+
+use crate::entry::Entry;
+use crate::validate::ValidationError;
+
+mod tee;
+mod merge_globals;
+
+pub use merge_globals::MergeGlobals;
+pub use tee::{Tee, tee};
+
+/// Why [`EntryIoStream::next`] failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum IoStreamError {
+    /// The entry was invalid; nothing was written for it.
+    Validation(ValidationError),
+    /// The output failed.
+    Io(io::Error),
+}
+
+impl fmt::Display for IoStreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IoStreamError::Validation(e) => write!(f, "invalid entry: {e}"),
+            IoStreamError::Io(e) => write!(f, "I/O error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for IoStreamError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            IoStreamError::Validation(e) => Some(e),
+            IoStreamError::Io(e) => Some(e),
+        }
+    }
+}
+
+impl From<ValidationError> for IoStreamError {
+    fn from(e: ValidationError) -> Self {
+        IoStreamError::Validation(e)
+    }
+}
+
+impl From<io::Error> for IoStreamError {
+    fn from(e: io::Error) -> Self {
+        IoStreamError::Io(e)
+    }
+}
+
+/// Writes entries to an output, usually a [`Format`](crate::format::Format) bound to an
+/// `io::Write` with [`FormatExt`](crate::FormatExt).
+pub trait EntryIoStream {
+    /// Writes one entry.
+    ///
+    /// # Errors
+    /// [`IoStreamError::Validation`] if the entry is invalid (nothing was written for it),
+    /// [`IoStreamError::Io`] if the output failed. The stream stays usable after either.
+    fn next(&mut self, entry: &impl Entry) -> Result<(), IoStreamError>;
+
+    /// Flushes buffered output.
+    ///
+    /// # Errors
+    /// The output's flush error.
+    fn flush(&mut self) -> io::Result<()>;
+}
+
+impl<S: EntryIoStream + ?Sized> EntryIoStream for &mut S {
+    fn next(&mut self, entry: &impl Entry) -> Result<(), IoStreamError> {
+        (**self).next(entry)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        (**self).flush()
+    }
+}
+
+impl<S: EntryIoStream + ?Sized> EntryIoStream for Box<S> {
+    fn next(&mut self, entry: &impl Entry) -> Result<(), IoStreamError> {
+        (**self).next(entry)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        (**self).flush()
+    }
+}
+
+/// A stream that discards everything.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NullEntryIoStream;
+
+impl EntryIoStream for NullEntryIoStream {
+    fn next(&mut self, _entry: &impl Entry) -> Result<(), IoStreamError> {
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Combinators on every [`EntryIoStream`].
+pub trait EntryIoStreamExt: EntryIoStream + Sized {
+    /// Writes every entry to `self` and to `other` (both are always attempted; the first error
+    /// is returned).
+    fn tee<B: EntryIoStream>(self, other: B) -> Tee<Self, B> {
+        tee(self, other)
+    }
+
+    /// Writes every entry merged with `globals` (globals first), e.g. a region or host name.
+    fn merge_globals<G: Entry>(self, globals: G) -> MergeGlobals<Self, G> {
+        MergeGlobals::new(self, globals)
+    }
+}
+
+impl<S: EntryIoStream> EntryIoStreamExt for S {}

@@ -1,0 +1,36 @@
+//! metrique: wide-event metrics for Rust.
+//!
+//! One structured record per unit of work, closed when its guard drops and written as
+//! CloudWatch Embedded Metric Format (EMF) or JSON lines by a background queue.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![forbid(unsafe_code)]
+
+/// The `#[metrics]` attribute.
+pub mod unit_of_work {
+    pub use metrique_macro::metrics;
+}
+
+pub use metrique_core::{
+    CloseEntry, CloseValue, CloseValueRef, DefaultSink, InflectableEntry, NameStyle, RootEntry,
+    RootMetric,
+};
+
+/// The writing side: entries, values, formats, streams and sinks (the `metrique-writer` crate).
+pub mod writer {
+    pub use metrique_writer::*;
+}
+
+/// Unit tag types for `#[metrics(unit = …)]`.
+pub mod unit {
+    pub use metrique_writer::unit::*;
+}
+
+/// Items used by `#[metrics]` expansions. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use metrique_core::{
+        __metrique_name as name, __metrique_sample_group_prefixed as sample_group_prefixed,
+        __metrique_write_prefixed as write_prefixed,
+    };
+    pub use metrique_core::{Identity, KebabCase, NameSet, PascalCase, ScreamingSnakeCase, SnakeCase};
+}
