@@ -5,10 +5,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
-/// The `#[metrics]` attribute.
-pub mod unit_of_work {
-    pub use metrique_macro::metrics;
-}
+// `unit_of_work::metrics` (the `#[metrics]` attribute) is added with the macro crate.
 
 pub use metrique_core::{
     CloseEntry, CloseValue, CloseValueRef, DefaultSink, InflectableEntry, NameStyle, RootEntry,
