@@ -8,8 +8,8 @@
 // `unit_of_work::metrics` (the `#[metrics]` attribute) is added with the macro crate.
 
 pub use metrique_core::{
-    CloseEntry, CloseValue, CloseValueRef, DefaultSink, InflectableEntry, NameStyle, RootEntry,
-    RootMetric,
+    AppendAndCloseOnDrop, CloseEntry, CloseValue, CloseValueRef, DefaultSink, InflectableEntry,
+    NameStyle, RootEntry, RootMetric, append_and_close,
 };
 
 /// The writing side: entries, values, formats, streams and sinks (the `metrique-writer` crate).
@@ -29,5 +29,7 @@ pub mod __private {
         __metrique_name as name, __metrique_sample_group_prefixed as sample_group_prefixed,
         __metrique_write_prefixed as write_prefixed,
     };
-    pub use metrique_core::{Identity, KebabCase, NameSet, PascalCase, ScreamingSnakeCase, SnakeCase};
+    pub use metrique_core::{
+        Identity, KebabCase, NameSet, PascalCase, ScreamingSnakeCase, SnakeCase,
+    };
 }

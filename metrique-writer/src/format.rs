@@ -20,11 +20,19 @@ pub trait Format {
     /// # Errors
     /// [`IoStreamError::Validation`] if the entry is invalid (then nothing is written),
     /// [`IoStreamError::Io`] if `output` fails.
-    fn format(&mut self, entry: &impl Entry, output: &mut impl io::Write) -> Result<(), IoStreamError>;
+    fn format(
+        &mut self,
+        entry: &impl Entry,
+        output: &mut impl io::Write,
+    ) -> Result<(), IoStreamError>;
 }
 
 impl<F: Format + ?Sized> Format for &mut F {
-    fn format(&mut self, entry: &impl Entry, output: &mut impl io::Write) -> Result<(), IoStreamError> {
+    fn format(
+        &mut self,
+        entry: &impl Entry,
+        output: &mut impl io::Write,
+    ) -> Result<(), IoStreamError> {
         (**self).format(entry, output)
     }
 }
@@ -71,14 +79,20 @@ pub struct FormattedMakeWriterEntryIoStream<F, M> {
 
 impl<F: std::fmt::Debug, M> std::fmt::Debug for FormattedMakeWriterEntryIoStream<F, M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FormattedMakeWriterEntryIoStream").field("format", &self.format).finish_non_exhaustive()
+        f.debug_struct("FormattedMakeWriterEntryIoStream")
+            .field("format", &self.format)
+            .finish_non_exhaustive()
     }
 }
 
 impl<F, M> FormattedMakeWriterEntryIoStream<F, M> {
     /// Binds `format` to `make_writer`.
     pub fn new(format: F, make_writer: M) -> Self {
-        Self { format, make_writer, buffer: Vec::new() }
+        Self {
+            format,
+            make_writer,
+            buffer: Vec::new(),
+        }
     }
 }
 
@@ -125,7 +139,10 @@ pub trait FormatExt: Format + Sized {
 
     /// Formats every entry merged with `globals` (globals first).
     fn merge_globals<G: Entry>(self, globals: G) -> MergeGlobalsFormat<Self, G> {
-        MergeGlobalsFormat { format: self, globals }
+        MergeGlobalsFormat {
+            format: self,
+            globals,
+        }
     }
 }
 
@@ -139,7 +156,12 @@ pub struct MergeGlobalsFormat<F, G> {
 }
 
 impl<F: Format, G: Entry> Format for MergeGlobalsFormat<F, G> {
-    fn format(&mut self, entry: &impl Entry, output: &mut impl io::Write) -> Result<(), IoStreamError> {
-        self.format.format(&self.globals.merge_by_ref(entry), output)
+    fn format(
+        &mut self,
+        entry: &impl Entry,
+        output: &mut impl io::Write,
+    ) -> Result<(), IoStreamError> {
+        self.format
+            .format(&self.globals.merge_by_ref(entry), output)
     }
 }

@@ -162,7 +162,11 @@ pub struct FlushWait(Option<Pin<Box<dyn Future<Output = ()> + Send + Sync>>>);
 
 impl fmt::Debug for FlushWait {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.is_some() { "FlushWait(pending)" } else { "FlushWait(ready)" })
+        f.write_str(if self.0.is_some() {
+            "FlushWait(pending)"
+        } else {
+            "FlushWait(ready)"
+        })
     }
 }
 

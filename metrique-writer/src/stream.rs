@@ -6,8 +6,8 @@ use std::io;
 use crate::entry::Entry;
 use crate::validate::ValidationError;
 
-mod tee;
 mod merge_globals;
+mod tee;
 
 pub use merge_globals::MergeGlobals;
 pub use tee::{Tee, tee};

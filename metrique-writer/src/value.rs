@@ -11,10 +11,10 @@ use std::time::Duration;
 use crate::unit::{Unit, UnitTag, WithUnit};
 use crate::validate::ValidationError;
 
-mod flags;
-mod formatter;
 mod dimensions;
+mod flags;
 mod force;
+mod formatter;
 mod list;
 
 pub use dimensions::{WithDimension, WithDimensions, WithVecDimensions};

@@ -22,7 +22,21 @@ macro_rules! identity {
     )*};
 }
 identity!(
-    bool, u8, u16, u32, u64, usize, i8, i16, i32, i64, isize, f32, f64, Duration, SystemTime,
+    bool,
+    u8,
+    u16,
+    u32,
+    u64,
+    usize,
+    i8,
+    i16,
+    i32,
+    i64,
+    isize,
+    f32,
+    f64,
+    Duration,
+    SystemTime,
     metrique_writer::Observation
 );
 

@@ -36,7 +36,10 @@ impl<V, const N: usize> WithDimensions<V, N> {
         key: impl Into<Cow<'static, str>>,
         val: impl Into<Cow<'static, str>>,
     ) -> Self {
-        Self { value, dimensions: vec![(key.into(), val.into())] }
+        Self {
+            value,
+            dimensions: vec![(key.into(), val.into())],
+        }
     }
 
     /// Wraps `value` with the given dimensions.
@@ -47,7 +50,10 @@ impl<V, const N: usize> WithDimensions<V, N> {
     {
         Self {
             value,
-            dimensions: dimensions.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            dimensions: dimensions
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
         }
     }
 
@@ -72,7 +78,10 @@ impl<V, const N: usize> WithDimensions<V, N> {
 
     /// Maps the wrapped value, keeping the dimensions.
     pub fn map_value<U>(self, f: impl FnOnce(V) -> U) -> WithDimensions<U, N> {
-        WithDimensions { value: f(self.value), dimensions: self.dimensions }
+        WithDimensions {
+            value: f(self.value),
+            dimensions: self.dimensions,
+        }
     }
 
     /// Returns the wrapped value.
@@ -83,7 +92,10 @@ impl<V, const N: usize> WithDimensions<V, N> {
 
 impl<V, const N: usize> From<V> for WithDimensions<V, N> {
     fn from(value: V) -> Self {
-        Self { value, dimensions: Vec::new() }
+        Self {
+            value,
+            dimensions: Vec::new(),
+        }
     }
 }
 
@@ -135,7 +147,10 @@ impl<W: ValueWriter> ValueWriter for DimValueWriter<'_, W> {
 
 impl<V: Value, const N: usize> Value for WithDimensions<V, N> {
     fn write(&self, writer: impl ValueWriter) {
-        self.value.write(DimValueWriter { inner: writer, extra: &self.dimensions });
+        self.value.write(DimValueWriter {
+            inner: writer,
+            extra: &self.dimensions,
+        });
     }
 }
 
@@ -155,7 +170,10 @@ struct DimRef<'d, 'v, V: ?Sized> {
 
 impl<V: Value + ?Sized> Value for DimRef<'_, '_, V> {
     fn write(&self, writer: impl ValueWriter) {
-        self.value.write(DimValueWriter { inner: writer, extra: self.extra });
+        self.value.write(DimValueWriter {
+            inner: writer,
+            extra: self.extra,
+        });
     }
 }
 
@@ -164,7 +182,13 @@ impl<'a, W: EntryWriter<'a>> EntryWriter<'a> for DimEntryWriter<'a, W> {
         self.inner.timestamp(timestamp);
     }
     fn value(&mut self, name: impl Into<Cow<'a, str>>, value: &(impl Value + ?Sized)) {
-        self.inner.value(name, &DimRef { value, extra: self.extra });
+        self.inner.value(
+            name,
+            &DimRef {
+                value,
+                extra: self.extra,
+            },
+        );
     }
     fn config(&mut self, config: &'a dyn EntryConfig) {
         self.inner.config(config);
@@ -173,7 +197,10 @@ impl<'a, W: EntryWriter<'a>> EntryWriter<'a> for DimEntryWriter<'a, W> {
 
 impl<E: Entry, const N: usize> Entry for WithDimensions<E, N> {
     fn write<'a>(&'a self, writer: &mut impl EntryWriter<'a>) {
-        self.value.write(&mut DimEntryWriter { inner: writer, extra: &self.dimensions });
+        self.value.write(&mut DimEntryWriter {
+            inner: writer,
+            extra: &self.dimensions,
+        });
     }
     fn sample_group(&self) -> impl Iterator<Item = SampleGroupElement> {
         self.value.sample_group()

@@ -35,19 +35,25 @@ pub struct MetricFlags<'a> {
 
 impl Debug for MetricFlags<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.options.iter().flatten()).finish()
+        f.debug_list()
+            .entries(self.options.iter().flatten())
+            .finish()
     }
 }
 
 impl<'a> MetricFlags<'a> {
     /// No options.
     pub const fn empty() -> Self {
-        Self { options: [None; SLOTS] }
+        Self {
+            options: [None; SLOTS],
+        }
     }
 
     /// Flags holding one option.
     pub const fn upcast(option: &'a dyn MetricOptions) -> Self {
-        Self { options: [Some(option), None, None] }
+        Self {
+            options: [Some(option), None, None],
+        }
     }
 
     /// True if no option is set.
