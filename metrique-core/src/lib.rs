@@ -3,12 +3,16 @@
 //!
 //! Most users reach this crate through the `metrique` facade.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![deny(unsafe_code)]
 
 mod close;
 pub mod concat;
 mod guard;
 mod inflect;
 mod root;
+mod shared_child;
+mod slot;
+mod sync;
 
 pub use close::{CloseEntry, CloseValue, CloseValueRef};
 pub use inflect::styles::{Identity, KebabCase, PascalCase, ScreamingSnakeCase, SnakeCase};
@@ -17,4 +21,8 @@ pub use root::{RootEntry, RootMetric};
 
 /// The default sink type of generated `<Name>Guard` / `<Name>Handle` aliases.
 pub type DefaultSink = metrique_writer::BoxEntrySink;
-pub use guard::{AppendAndCloseOnDrop, append_and_close};
+pub use guard::{
+    AppendAndCloseOnDrop, AppendAndCloseOnDropHandle, FlushGuard, ForceFlushGuard, append_and_close,
+};
+pub use shared_child::SharedChild;
+pub use slot::{LazySlot, OnParentDrop, Slot, SlotGuard};
