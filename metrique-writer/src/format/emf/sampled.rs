@@ -26,7 +26,7 @@ use crate::validate::ValidationError;
 ///
 /// let mut emf = Emf::all_validations("Ns".into(), vec![vec![]]).with_sampling();
 /// let mut out = Vec::new();
-/// emf.format_with_sample_rate(&[("Latency", 5u64)][..], &mut out, 0.5).unwrap();
+/// emf.format_with_sample_rate(&vec![("Latency", 5u64)], &mut out, 0.5).unwrap();
 /// let line = String::from_utf8(out).unwrap();
 /// assert!(line.contains(r#""Latency":{"Values":[5],"Counts":[2]}"#));
 /// ```
