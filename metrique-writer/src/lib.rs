@@ -12,6 +12,7 @@ pub mod format;
 pub mod sample;
 pub mod sink;
 pub mod stream;
+pub mod test_stream;
 pub mod unit;
 pub mod validate;
 pub mod value;
