@@ -119,7 +119,7 @@ impl BoxEntrySink {
 
 impl AnyEntrySink for BoxEntrySink {
     fn append_any(&self, entry: impl Entry + Send + 'static) {
-        self.0.append(BoxEntry::new(entry));
+        self.0.append(entry.boxed());
     }
     fn flush_async(&self) -> FlushWait {
         self.0.flush_async()
@@ -130,9 +130,10 @@ impl AnyEntrySink for BoxEntrySink {
 }
 
 impl<E: Entry + Send + 'static> EntrySink<E> for BoxEntrySink {
+    /// Boxes `entry` (an entry that already is a [`BoxEntry`] is not boxed again).
     #[inline]
     fn append(&self, entry: E) {
-        self.0.append(BoxEntry::new(entry));
+        self.0.append(entry.boxed());
     }
     fn flush_async(&self) -> FlushWait {
         self.0.flush_async()
