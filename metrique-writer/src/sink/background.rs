@@ -20,22 +20,22 @@
 //!
 //! # Examples
 //! ```
-//! # #[cfg(feature = "json")] {
-//! use metrique_writer::{EntrySink, FormatExt, format::json::Json};
-//! use metrique_writer::sink::BackgroundQueue;
+//! use metrique_writer::EntrySink;
+//! use metrique_writer::sink::{BackgroundQueueBuilder, OverflowPolicy};
+//! use metrique_writer::stream::NullEntryIoStream;
 //! use std::collections::HashMap;
+//! use std::time::Duration;
 //!
-//! let file = std::io::BufWriter::new(tempfile_like());
-//! # fn tempfile_like() -> std::io::Sink { std::io::sink() }
-//! let (queue, handle) = BackgroundQueue::<HashMap<String, u64>>::new(Json::new().output_to(file));
-//! queue.append(HashMap::from([("Requests".to_string(), 1)]));
+//! // In a real service: `Emf::..().output_to(BufWriter::new(file))`.
+//! let (queue, handle) = BackgroundQueueBuilder::new()
+//!     .overflow_policy(OverflowPolicy::Block { timeout: Duration::from_millis(100) })
+//!     .build::<HashMap<&'static str, u64>>(NullEntryIoStream);
+//! queue.append(HashMap::from([("Requests", 1)]));
 //! drop(handle); // drains, flushes and joins
 //! assert_eq!(queue.stats().written, 1);
-//! # }
 //! ```
 
 use std::fmt;
-use std::marker::PhantomData;
 use std::sync::{Arc, Weak};
 use std::thread::JoinHandle;
 use std::time::Duration;
