@@ -11,14 +11,16 @@
 //!
 //! ```
 //! use metrique_core::CloseValue;
-//! use metrique_core::timers::Timer;
-//! use metrique_core::timesource::{TimeSource, fakes::ManuallyAdvancedTimeSource};
+//! use metrique_core::timers::{Timer, Timestamp};
+//! use metrique_core::timesource::{TimeSource, with_time_source};
 //! use std::time::{Duration, UNIX_EPOCH};
 //!
-//! let clock = ManuallyAdvancedTimeSource::at_time(UNIX_EPOCH);
-//! let timer = Timer::start_now_with_timesource(TimeSource::custom(clock.clone()));
-//! clock.advance(Duration::from_micros(1500));
-//! assert_eq!(timer.close(), Duration::from_micros(1500));
+//! let at = UNIX_EPOCH + Duration::from_secs(1);
+//! let (started, mut timer) = with_time_source(TimeSource::at_time(at), || {
+//!     (Timestamp::now(), Timer::start_now())
+//! });
+//! assert_eq!(started.close().duration_since_epoch(), Duration::from_secs(1));
+//! assert_eq!(timer.stop(), Duration::ZERO); // a frozen clock measures nothing
 //! ```
 
 mod stopwatch;

@@ -206,7 +206,10 @@ fn timestamp_value_conversions() {
     let v = Timestamp::new(t).close();
     assert_eq!(SystemTime::from(v), t);
     assert_eq!(TimestampValue::new(t), v);
-    assert_eq!(TimestampValue::new(&t), v);
+    #[allow(clippy::needless_borrows_for_generic_args)]
+    // the by-reference form is the API under test
+    let by_ref = TimestampValue::new(&t);
+    assert_eq!(by_ref, v);
     assert_eq!(v.duration_since_epoch(), Duration::from_millis(1500));
     let before_epoch = TimestampValue::new(UNIX_EPOCH - Duration::from_secs(1));
     assert_eq!(before_epoch.duration_since_epoch(), Duration::ZERO);

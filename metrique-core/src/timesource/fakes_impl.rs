@@ -10,12 +10,14 @@ use super::{Time, TimeSource};
 /// A clock frozen at one wall-clock time (and one instant, so every duration is zero).
 ///
 /// ```
+/// # #[cfg(feature = "test-util")] {
 /// # use metrique_core::timesource::{fakes::StaticTimeSource, TimeSource, Time};
 /// use std::time::{Duration, UNIX_EPOCH};
 /// let clock = StaticTimeSource::at_time(UNIX_EPOCH + Duration::from_secs(1));
 /// assert_eq!(clock.now(), UNIX_EPOCH + Duration::from_secs(1));
 /// let ts = TimeSource::custom(clock);
 /// # let _ = ts;
+/// # }
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct StaticTimeSource {
@@ -52,6 +54,7 @@ impl From<StaticTimeSource> for TimeSource {
 /// install another with [`TimeSource::custom`].
 ///
 /// ```
+/// # #[cfg(feature = "test-util")] {
 /// # use metrique_core::timesource::{fakes::ManuallyAdvancedTimeSource, Time, TimeSource};
 /// use std::time::{Duration, UNIX_EPOCH};
 /// let clock = ManuallyAdvancedTimeSource::at_time(UNIX_EPOCH);
@@ -60,6 +63,7 @@ impl From<StaticTimeSource> for TimeSource {
 /// clock.advance(Duration::from_micros(1500));
 /// assert_eq!(start.elapsed(), Duration::from_micros(1500));
 /// assert_eq!(ts.now(), UNIX_EPOCH + Duration::from_micros(1500));
+/// # }
 /// ```
 #[derive(Clone, Debug)]
 pub struct ManuallyAdvancedTimeSource {
