@@ -1,7 +1,4 @@
-//! metrique: wide-event metrics for Rust.
-//!
-//! One structured record per unit of work, closed when its guard drops and written as
-//! CloudWatch Embedded Metric Format (EMF) or JSON lines by a background queue.
+#![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
@@ -26,6 +23,29 @@ pub mod test_util {
     pub use metrique_writer::test_util::*;
 }
 
+/// The global sink most services use: attach it once in `main`
+/// (`ServiceMetrics::attach_to_stream(..)`), append through `ServiceMetrics::sink()` anywhere.
+#[cfg(feature = "service-metrics")]
+pub use metrique_writer::ServiceMetrics;
+
+/// CloudWatch Embedded Metric Format (feature `emf`).
+#[cfg(feature = "emf")]
+pub mod emf {
+    pub use metrique_writer::format::emf::*;
+}
+
+/// Plain JSON lines (feature `json`).
+#[cfg(feature = "json")]
+pub mod json {
+    pub use metrique_writer::format::json::*;
+}
+
+/// Human-readable output for terminals (feature `local-format`).
+#[cfg(feature = "local-format")]
+pub mod local {
+    pub use metrique_writer::format::local::*;
+}
+
 /// The writing side: entries, values, formats, streams and sinks (the `metrique-writer` crate).
 pub mod writer {
     pub use metrique_writer::*;
@@ -46,4 +66,13 @@ pub mod __private {
     pub use metrique_core::{
         Identity, KebabCase, NameSet, PascalCase, ScreamingSnakeCase, SnakeCase,
     };
+}
+
+/// Long-form guides, rendered from `src/guide/*.md` (their code blocks are doctests).
+#[cfg(all(any(doc, doctest), feature = "test-util"))]
+pub mod _guide {
+    #[doc = include_str!("guide/concurrency.md")]
+    pub mod concurrency {}
+    #[doc = include_str!("guide/testing.md")]
+    pub mod testing {}
 }
