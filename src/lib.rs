@@ -11,6 +11,10 @@ pub use metrique_core::{
     AppendAndCloseOnDrop, CloseEntry, CloseValue, CloseValueRef, DefaultSink, InflectableEntry,
     NameStyle, RootEntry, RootMetric, append_and_close,
 };
+pub use metrique_core::{
+    AppendAndCloseOnDropHandle, FlushGuard, ForceFlushGuard, LazySlot, OnParentDrop, SharedChild,
+    Slot, SlotGuard,
+};
 pub use metrique_core::{Counter, CounterGuard, OwnedCounterGuard};
 pub use metrique_core::{instrument, timers, timesource};
 

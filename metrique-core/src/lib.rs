@@ -3,6 +3,7 @@
 //!
 //! Most users reach this crate through the `metrique` facade.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![deny(unsafe_code)]
 
 mod close;
 pub mod concat;
@@ -11,6 +12,9 @@ mod guard;
 mod inflect;
 pub mod instrument;
 mod root;
+mod shared_child;
+mod slot;
+mod sync;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 pub mod timers;
@@ -24,4 +28,8 @@ pub use root::{RootEntry, RootMetric};
 
 /// The default sink type of generated `<Name>Guard` / `<Name>Handle` aliases.
 pub type DefaultSink = metrique_writer::BoxEntrySink;
-pub use guard::{AppendAndCloseOnDrop, append_and_close};
+pub use guard::{
+    AppendAndCloseOnDrop, AppendAndCloseOnDropHandle, FlushGuard, ForceFlushGuard, append_and_close,
+};
+pub use shared_child::SharedChild;
+pub use slot::{LazySlot, OnParentDrop, Slot, SlotGuard};
