@@ -8,6 +8,7 @@
 mod close;
 pub mod concat;
 mod counter;
+pub mod flex;
 mod guard;
 mod inflect;
 pub mod instrument;
@@ -22,6 +23,7 @@ pub mod timesource;
 
 pub use close::{CloseEntry, CloseValue, CloseValueRef};
 pub use counter::{Counter, CounterGuard, OwnedCounterGuard};
+pub use flex::{Flex, FlexEntry};
 pub use inflect::styles::{Identity, KebabCase, PascalCase, ScreamingSnakeCase, SnakeCase};
 pub use inflect::{InflectableEntry, NameSet, NameStyle};
 pub use root::{RootEntry, RootMetric};
