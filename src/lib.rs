@@ -13,6 +13,7 @@ pub use metrique_core::{
     Slot, SlotGuard,
 };
 pub use metrique_core::{Counter, CounterGuard, OwnedCounterGuard};
+pub use metrique_core::flex::{self, Flex};
 pub use metrique_core::{instrument, timers, timesource};
 
 /// Test helpers: close a metric and inspect it ([`test_util::test_metric`]), capture appended

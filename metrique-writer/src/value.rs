@@ -11,7 +11,7 @@ use std::time::Duration;
 use crate::unit::{Unit, UnitTag, WithUnit};
 use crate::validate::ValidationError;
 
-mod dimensions;
+pub(crate) mod dimensions;
 mod distribution;
 mod flags;
 mod force;

@@ -14,7 +14,7 @@ use crate::entry::{Entry, EntryConfig, EntryWriter, SampleGroupElement};
 use crate::unit::Unit;
 use crate::validate::ValidationError;
 
-type Dim = (Cow<'static, str>, Cow<'static, str>);
+pub(crate) type Dim = (Cow<'static, str>, Cow<'static, str>);
 
 /// A value (or entry) whose metrics carry extra `(name, value)` dimensions.
 ///
@@ -174,9 +174,10 @@ struct DimEntryWriter<'d, W> {
     extra: &'d [Dim],
 }
 
-struct DimRef<'d, 'v, V: ?Sized> {
-    value: &'v V,
-    extra: &'d [Dim],
+/// A borrowed value whose metrics get `extra` dimensions (after their own).
+pub(crate) struct DimRef<'d, 'v, V: ?Sized> {
+    pub(crate) value: &'v V,
+    pub(crate) extra: &'d [Dim],
 }
 
 impl<V: Value + ?Sized> Value for DimRef<'_, '_, V> {
