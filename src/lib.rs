@@ -4,6 +4,7 @@
 
 // `unit_of_work::metrics` (the `#[metrics]` attribute) is added with the macro crate.
 
+pub use metrique_core::flex::{self, Flex};
 pub use metrique_core::{
     AppendAndCloseOnDrop, CloseEntry, CloseValue, CloseValueRef, DefaultSink, InflectableEntry,
     NameStyle, RootEntry, RootMetric, append_and_close,
@@ -13,7 +14,6 @@ pub use metrique_core::{
     Slot, SlotGuard,
 };
 pub use metrique_core::{Counter, CounterGuard, OwnedCounterGuard};
-pub use metrique_core::flex::{self, Flex};
 pub use metrique_core::{instrument, timers, timesource};
 
 /// Test helpers: close a metric and inspect it ([`test_util::test_metric`]), capture appended

@@ -1,7 +1,7 @@
 //! [`EntryIoStream`]: something that writes entries, one at a time, to an output.
 
-use std::fmt;
 use std::collections::HashSet;
+use std::fmt;
 use std::io;
 
 use smallvec::SmallVec;

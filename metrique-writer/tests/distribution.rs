@@ -42,8 +42,9 @@ fn distribution_is_one_histogram_metric() {
         emf_line(&d).unwrap(),
         line(r#"{"Name":"F"}"#, r#"{"Values":[3,1,3],"Counts":[1,1,1]}"#)
     );
-    let ms: VecDistribution<Duration> =
-        [Duration::from_millis(12), Duration::from_micros(2500)].into_iter().collect();
+    let ms: VecDistribution<Duration> = [Duration::from_millis(12), Duration::from_micros(2500)]
+        .into_iter()
+        .collect();
     assert_eq!(
         emf_line(&ms).unwrap(),
         line(
@@ -86,12 +87,18 @@ fn mean_is_one_repeated_observation() {
     m.extend([10, 20, 30, 40]);
     assert_eq!(
         emf_line(&m).unwrap(),
-        line(r#"{"Name":"F","Unit":"Milliseconds"}"#, r#"{"Values":[25],"Counts":[4]}"#)
+        line(
+            r#"{"Name":"F","Unit":"Milliseconds"}"#,
+            r#"{"Values":[25],"Counts":[4]}"#
+        )
     );
     let bytes = Mean::<Byte>::from_iter([1.5f64]);
     assert_eq!(
         emf_line(&bytes).unwrap(),
-        line(r#"{"Name":"F","Unit":"Bytes"}"#, r#"{"Values":[1.5],"Counts":[1]}"#)
+        line(
+            r#"{"Name":"F","Unit":"Bytes"}"#,
+            r#"{"Values":[1.5],"Counts":[1]}"#
+        )
     );
     // No occurrences: no field; the entry has no metric at all.
     let none = Mean::<Millisecond>::new();
@@ -105,8 +112,9 @@ fn mean_is_one_repeated_observation() {
 
 #[test]
 fn distribution_of_means_weights_each_mean() {
-    let d: VecDistribution<Mean<Millisecond>> =
-        [Mean::from_iter([1, 3]), Mean::from_iter([10])].into_iter().collect();
+    let d: VecDistribution<Mean<Millisecond>> = [Mean::from_iter([1, 3]), Mean::from_iter([10])]
+        .into_iter()
+        .collect();
     assert_eq!(
         emf_line(&d).unwrap(),
         line(
@@ -167,14 +175,27 @@ fn test_util_sees_every_observation() {
             w.value("M", &self.m);
         }
     }
-    let e = to_test_entry(&E { d: [1, 2, 3].into_iter().collect(), m: Mean::from_iter([2, 4]) });
+    let e = to_test_entry(&E {
+        d: [1, 2, 3].into_iter().collect(),
+        m: Mean::from_iter([2, 4]),
+    });
     assert_eq!(
         e.metrics["D"].distribution,
-        [Observation::Unsigned(1), Observation::Unsigned(2), Observation::Unsigned(3)]
+        [
+            Observation::Unsigned(1),
+            Observation::Unsigned(2),
+            Observation::Unsigned(3)
+        ]
     );
     assert_eq!(
         e.metrics["M"].distribution,
-        [Observation::Repeated { total: 6.0, occurrences: 2 }]
+        [Observation::Repeated {
+            total: 6.0,
+            occurrences: 2
+        }]
     );
-    assert_eq!(e.metrics["M"].unit, metrique_writer::Unit::Second(metrique_writer::unit::NegativeScale::Milli));
+    assert_eq!(
+        e.metrics["M"].unit,
+        metrique_writer::Unit::Second(metrique_writer::unit::NegativeScale::Milli)
+    );
 }

@@ -61,7 +61,11 @@ fn stream_merge_global_dimensions() {
             .merge_global_dimensions(az(), denylist());
         stream.next(&Request { split }).unwrap();
         stream.flush().unwrap();
-        assert_eq!(sink.dump(), EXPECTED, "entry writes AllowSplitEntries: {split}");
+        assert_eq!(
+            sink.dump(),
+            EXPECTED,
+            "entry writes AllowSplitEntries: {split}"
+        );
     }
 }
 
@@ -112,16 +116,17 @@ fn with_global_dimensions_entry() {
             "\n"
         )
     );
-    entry.add_global_dimension("Cell", "7").add_global_dimension("Host", "h1");
+    entry
+        .add_global_dimension("Cell", "7")
+        .add_global_dimension("Host", "h1");
     assert_eq!(entry.global_dimensions().len(), 2);
 }
 
 #[test]
 fn global_dimensions_extend_entry_and_default_dimension_sets() {
     struct WithSets;
-    static SETS: EntryDimensions = EntryDimensions::new_static(&[Cow::Borrowed(
-        &[Cow::Borrowed("Operation")],
-    )]);
+    static SETS: EntryDimensions =
+        EntryDimensions::new_static(&[Cow::Borrowed(&[Cow::Borrowed("Operation")])]);
     impl Entry for WithSets {
         fn write<'a>(&'a self, writer: &mut impl EntryWriter<'a>) {
             writer.config(&SETS);
@@ -155,7 +160,13 @@ fn test_util_sees_the_dimensions() {
     );
     let e = metrique_writer::test_util::to_test_entry(&entry);
     let dims = |name: &str| e.metrics[name].dimensions.clone();
-    assert_eq!(dims("Time"), [("AZ".to_owned(), "a".to_owned()), ("Cell".into(), "1".into())]);
+    assert_eq!(
+        dims("Time"),
+        [
+            ("AZ".to_owned(), "a".to_owned()),
+            ("Cell".into(), "1".into())
+        ]
+    );
     assert_eq!(dims("NonDimMetric"), []);
     assert_eq!(e.values["Operation"], "Foo");
 }

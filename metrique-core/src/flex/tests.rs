@@ -52,8 +52,17 @@ fn builder_api() {
     assert_eq!(f.value(), None);
     assert_eq!(Flex::<u32>::new("k").with_default_value().value(), Some(&0));
     assert_eq!(Flex::new("k").with_value(7).value(), Some(&7));
-    assert_eq!(Flex::new("k").with_optional_value(Some(8)).value(), Some(&8));
-    assert_eq!(Flex::<u8>::new("k").with_value(1).with_optional_value(None).value(), None);
+    assert_eq!(
+        Flex::new("k").with_optional_value(Some(8)).value(),
+        Some(&8)
+    );
+    assert_eq!(
+        Flex::<u8>::new("k")
+            .with_value(1)
+            .with_optional_value(None)
+            .value(),
+        None
+    );
     let key = String::from("owned_key");
     assert_eq!(Flex::<u8>::new(key).key(), "owned_key");
 }
@@ -102,7 +111,12 @@ fn flex_entry_is_an_entry_too() {
     let t = metrique_writer::test_util::to_test_entry(&e);
     assert_eq!(t.metrics["Raw"], 5u64);
     let none = FlexEntry::<u64>::new("Raw", None);
-    assert_eq!(metrique_writer::test_util::to_test_entry(&none).metrics.len(), 0);
+    assert_eq!(
+        metrique_writer::test_util::to_test_entry(&none)
+            .metrics
+            .len(),
+        0
+    );
 }
 
 #[test]

@@ -35,7 +35,6 @@ impl<S, const N: usize> MergeGlobalDimensions<S, N> {
             global_dimensions_denylist: global_dimensions_denylist.unwrap_or_default(),
         }
     }
-
 }
 
 impl<S: EntryIoStream, const N: usize> EntryIoStream for MergeGlobalDimensions<S, N> {

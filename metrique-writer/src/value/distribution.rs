@@ -67,6 +67,11 @@ impl<V, const N: usize> Distribution<V, N> {
         &self.values
     }
 
+    /// Iterates over the values, in the order they were added.
+    pub fn iter(&self) -> std::slice::Iter<'_, V> {
+        self.values.iter()
+    }
+
     /// The number of values.
     pub fn len(&self) -> usize {
         self.values.len()
@@ -102,7 +107,9 @@ impl<V: MetricValue, const N: usize> Distribution<V, N> {
 
 impl<V: fmt::Debug, const N: usize> fmt::Debug for Distribution<V, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Distribution").field(&&self.values[..]).finish()
+        f.debug_tuple("Distribution")
+            .field(&&self.values[..])
+            .finish()
     }
 }
 

@@ -73,7 +73,10 @@ fn field(name: &str, v: u64, dims: &[(&str, &str)], flagged: bool) -> Field {
     Field {
         name: name.into(),
         obs: vec![Observation::Unsigned(v)],
-        dims: dims.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect(),
+        dims: dims
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect(),
         flagged,
     }
 }
@@ -99,15 +102,28 @@ fn with_dimensions_adds_dimensions_to_every_metric() {
     e.add_dimension("Cell", "7");
     assert_eq!(
         record::<PascalCase>(&e),
-        [field("RequestCount", 4, &[("Region", "eu"), ("Cell", "7")], false)]
+        [field(
+            "RequestCount",
+            4,
+            &[("Region", "eu"), ("Cell", "7")],
+            false
+        )]
     );
     // Nested wrappers compose: inner dimensions first.
     let nested = WithDimensions::<_, 1>::new(ForceFlag::<_, DistributionFlag>::from(e), "Az", "a");
     assert_eq!(
         record::<Identity>(&nested),
-        [field("request_count", 4, &[("Region", "eu"), ("Cell", "7"), ("Az", "a")], true)]
+        [field(
+            "request_count",
+            4,
+            &[("Region", "eu"), ("Cell", "7"), ("Az", "a")],
+            true
+        )]
     );
-    assert_eq!(InflectableEntry::<Identity>::sample_group(&nested).count(), 1);
+    assert_eq!(
+        InflectableEntry::<Identity>::sample_group(&nested).count(),
+        1
+    );
 }
 
 #[test]
@@ -115,9 +131,18 @@ fn cow_delegates() {
     let owned: Cow<'_, Child> = Cow::Owned(Child(5));
     let child = Child(6);
     let borrowed: Cow<'_, Child> = Cow::Borrowed(&child);
-    assert_eq!(record::<PascalCase>(&owned), [field("RequestCount", 5, &[], false)]);
-    assert_eq!(record::<Identity>(&borrowed), [field("request_count", 6, &[], false)]);
-    assert_eq!(InflectableEntry::<Identity>::sample_group(&owned).count(), 1);
+    assert_eq!(
+        record::<PascalCase>(&owned),
+        [field("RequestCount", 5, &[], false)]
+    );
+    assert_eq!(
+        record::<Identity>(&borrowed),
+        [field("request_count", 6, &[], false)]
+    );
+    assert_eq!(
+        InflectableEntry::<Identity>::sample_group(&owned).count(),
+        1
+    );
 }
 
 #[test]

@@ -61,13 +61,18 @@ fn distribution_writes_one_metric_with_every_observation() {
     assert_eq!(
         record(&d),
         Wrote::Metric(
-            vec![Observation::Unsigned(1), Observation::Unsigned(2), Observation::Unsigned(3)],
+            vec![
+                Observation::Unsigned(1),
+                Observation::Unsigned(2),
+                Observation::Unsigned(3)
+            ],
             Unit::None,
             0
         )
     );
-    let ms: Distribution<Duration, 2> =
-        [Duration::from_millis(2), Duration::from_micros(500)].into_iter().collect();
+    let ms: Distribution<Duration, 2> = [Duration::from_millis(2), Duration::from_micros(500)]
+        .into_iter()
+        .collect();
     assert_eq!(
         record(&ms),
         Wrote::Metric(
@@ -102,10 +107,15 @@ fn distribution_dimensions_go_on_the_distribution() {
     let with = d.with_dimension("Host", "a");
     assert_eq!(
         record(&with),
-        Wrote::Metric(vec![Observation::Unsigned(1), Observation::Unsigned(2)], Unit::None, 1)
+        Wrote::Metric(
+            vec![Observation::Unsigned(1), Observation::Unsigned(2)],
+            Unit::None,
+            1
+        )
     );
-    let per_element: VecDistribution<WithDimension<u64>> =
-        [WithDimension::new(1u64, "Host", "a")].into_iter().collect();
+    let per_element: VecDistribution<WithDimension<u64>> = [WithDimension::new(1u64, "Host", "a")]
+        .into_iter()
+        .collect();
     assert_eq!(
         record(&per_element),
         Wrote::Error("dimensions must be added after collecting into a distribution".into())
@@ -116,7 +126,12 @@ fn distribution_dimensions_go_on_the_distribution() {
 struct Liar;
 impl Value for Liar {
     fn write(&self, writer: impl ValueWriter) {
-        writer.metric([Observation::Unsigned(1)], Unit::Count, NO_DIMENSIONS, MetricFlags::empty());
+        writer.metric(
+            [Observation::Unsigned(1)],
+            Unit::Count,
+            NO_DIMENSIONS,
+            MetricFlags::empty(),
+        );
     }
 }
 impl MetricValue for Liar {
@@ -169,7 +184,10 @@ fn bad_elements_are_reported_not_panicked() {
 fn mean_writes_one_repeated_observation() {
     let mean = Mean::<Millisecond>::from_iter([1, 2, 3]);
     let expected = Wrote::Metric(
-        vec![Observation::Repeated { total: 6.0, occurrences: 3 }],
+        vec![Observation::Repeated {
+            total: 6.0,
+            occurrences: 3,
+        }],
         Millisecond::UNIT,
         0,
     );
