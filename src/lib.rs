@@ -5,12 +5,22 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
-// `unit_of_work::metrics` (the `#[metrics]` attribute) is added with the macro crate.
+/// The `#[metrics]` attribute: `use metrique::unit_of_work::metrics;`.
+pub mod unit_of_work {
+    pub use metrique_macro::metrics;
+}
 
 pub use metrique_core::{
     AppendAndCloseOnDrop, CloseEntry, CloseValue, CloseValueRef, DefaultSink, InflectableEntry,
     NameStyle, RootEntry, RootMetric, append_and_close,
 };
+
+/// A shared handle to an [`AppendAndCloseOnDrop`] guard.
+///
+/// Placeholder until the concurrency work lands `metrique_core::AppendAndCloseOnDropHandle`;
+/// generated `<Name>Handle` aliases name this path.
+pub type AppendAndCloseOnDropHandle<E, S = DefaultSink> =
+    std::sync::Arc<AppendAndCloseOnDrop<E, S>>;
 
 /// The writing side: entries, values, formats, streams and sinks (the `metrique-writer` crate).
 pub mod writer {
@@ -25,6 +35,9 @@ pub mod unit {
 /// Items used by `#[metrics]` expansions. Not public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use metrique_core::__private::{
+        IfYouSeeThisUseSubfieldOwned, sample_group_element, timestamp,
+    };
     pub use metrique_core::{
         __metrique_name as name, __metrique_sample_group_prefixed as sample_group_prefixed,
         __metrique_write_prefixed as write_prefixed,

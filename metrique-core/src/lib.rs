@@ -4,6 +4,8 @@
 //! Most users reach this crate through the `metrique` facade.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[doc(hidden)]
+pub mod __private;
 mod close;
 pub mod concat;
 mod guard;
