@@ -93,7 +93,7 @@ pub(crate) fn string(
         );
         return Ok(());
     }
-    let expr: syn::Expr = meta.value()?.parse()?;
+    let expr = ungroup(meta.value()?.parse()?);
     match expr {
         syn::Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Str(s),
@@ -122,7 +122,7 @@ pub(crate) fn path(
         );
         return Ok(());
     }
-    let expr: syn::Expr = meta.value()?.parse()?;
+    let expr = ungroup(meta.value()?.parse()?);
     match expr {
         syn::Expr::Path(p) if p.qself.is_none() => set(errs, slot, p.path, meta),
         other => errs.spanned(
@@ -131,6 +131,14 @@ pub(crate) fn path(
         ),
     }
     Ok(())
+}
+
+/// Removes the invisible groups `macro_rules!` wraps around `$x:literal` / `$x:path` fragments.
+pub(crate) fn ungroup(mut expr: syn::Expr) -> syn::Expr {
+    while let syn::Expr::Group(g) = expr {
+        expr = *g.expr;
+    }
+    expr
 }
 
 /// A list of paths: `default_flags(A, B)`; `skip(..)` inside is reported.

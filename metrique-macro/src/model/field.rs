@@ -16,7 +16,8 @@ pub(crate) struct Field {
     pub(crate) ty: Type,
     /// The field's span, so type errors point at the user's field.
     pub(crate) span: Span,
-    /// `#[cfg]`/`#[cfg_attr]` attributes, replicated on everything generated for the field.
+    /// `#[cfg]`/`#[cfg_attr]`/`#[allow]` attributes, replicated on everything generated for the
+    /// field.
     pub(crate) cfgs: Vec<Attribute>,
     /// Use the field as already closed.
     pub(crate) no_close: bool,
@@ -69,7 +70,7 @@ impl Field {
         let cfgs = field
             .attrs
             .iter()
-            .filter(|a| a.path().is_ident("cfg") || a.path().is_ident("cfg_attr"))
+            .filter(|a| ["cfg", "cfg_attr", "allow"].iter().any(|k| a.path().is_ident(k)))
             .cloned()
             .collect();
 
