@@ -106,3 +106,34 @@ pub fn sample_group<M: CloseValue<Closed: InflectableEntry>>(metric: M) -> Vec<(
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
 }
+
+/// A sink collecting appended entries (until `metrique::writer::sink::VecEntrySink` is on main).
+#[derive(Debug)]
+pub struct CollectSink<E>(pub std::sync::Arc<std::sync::Mutex<Vec<E>>>);
+
+impl<E> Clone for CollectSink<E> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<E> Default for CollectSink<E> {
+    fn default() -> Self {
+        Self(Default::default())
+    }
+}
+
+impl<E> CollectSink<E> {
+    pub fn drain(&self) -> Vec<E> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+impl<E: Entry> metrique::writer::EntrySink<E> for CollectSink<E> {
+    fn append(&self, entry: E) {
+        self.0.lock().unwrap().push(entry);
+    }
+    fn flush_async(&self) -> metrique::writer::FlushWait {
+        metrique::writer::FlushWait::ready()
+    }
+}

@@ -39,22 +39,30 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
     let guard_doc = format!(" Closes a [`{ident}`] and appends it to sink `Q` when dropped.");
     let handle_doc = format!(" A shared, clonable handle to a [`{ident}`] guard.");
     // The alias only names the guard when the type has no parameters to substitute.
-    let ret = if input.generics.params.is_empty() {
-        quote!(#guard<#q>)
+    let (ret, bound) = if input.generics.params.is_empty() {
+        (quote!(#guard<#q>), None)
     } else {
-        quote!(#guard_ty<Self, #q>)
+        // Bounding the entry type (not `Self: CloseEntry`, which would shadow the `CloseValue`
+        // impl and stop `Self::Closed` from normalizing).
+        let ie = paths::inflectable_entry();
+        (quote!(#guard_ty<Self, #q>), Some(quote!(where #entry #ty_generics: #ie)))
     };
+    // `dead_code` fires on these convenience items when a private type never uses them (it does
+    // for items spanned inside a caller's `macro_rules!`).
     quote! {
         #[doc = #guard_doc]
+        #[allow(dead_code)]
         #vis type #guard<#(#params,)* #q = #default_sink> = #guard_ty<#ident #args, #q>;
         #[doc = #handle_doc]
+        #[allow(dead_code)]
         #vis type #handle<#(#params,)* #q = #default_sink> = #handle_ty<#ident #args, #q>;
+        #[allow(dead_code)]
         impl #impl_generics #ident #ty_generics #where_clause {
             /// Closes `self` and appends it to `sink` when the returned guard drops.
             #vis fn append_on_drop<#q: #sink<#root<#entry #ty_generics>> + ::core::marker::Send + ::core::marker::Sync + 'static>(
                 #self_,
                 sink: #q,
-            ) -> #ret {
+            ) -> #ret #bound {
                 #append(#self_, sink)
             }
         }
