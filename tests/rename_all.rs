@@ -1,4 +1,5 @@
 //! Name resolution (reference §3.5): `rename_all`, container and flatten-site prefixes.
+#![allow(non_snake_case)] // fields named like the case-conversion examples
 
 mod util;
 
