@@ -2,7 +2,10 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
-// `unit_of_work::metrics` (the `#[metrics]` attribute) is added with the macro crate.
+/// The `#[metrics]` attribute: `use metrique::unit_of_work::metrics;`.
+pub mod unit_of_work {
+    pub use metrique_macro::metrics;
+}
 
 pub use metrique_core::{
     AppendAndCloseOnDrop, CloseEntry, CloseValue, CloseValueRef, DefaultSink, InflectableEntry,
@@ -14,6 +17,9 @@ pub use metrique_core::{
 };
 pub use metrique_core::{Counter, CounterGuard, OwnedCounterGuard};
 pub use metrique_core::{instrument, timers, timesource};
+/// The process-wide default sink (see `metrique::writer::GlobalEntrySink`).
+#[cfg(feature = "service-metrics")]
+pub use metrique_writer::ServiceMetrics;
 
 /// Test helpers: close a metric and inspect it ([`test_util::test_metric`]), capture appended
 /// entries (feature `test-util`).
@@ -59,6 +65,9 @@ pub mod unit {
 /// Items used by `#[metrics]` expansions. Not public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use metrique_core::__private::{
+        IfYouSeeThisUseSubfieldOwned, sample_group_element, timestamp,
+    };
     pub use metrique_core::{
         __metrique_name as name, __metrique_sample_group_prefixed as sample_group_prefixed,
         __metrique_write_prefixed as write_prefixed,
