@@ -32,5 +32,8 @@ fn expansions() {
 fn three_field_struct_expansion_stays_thin() {
     let source = include_str!("../tests/expand/root_three_fields.rs");
     let lines = expand_fixture(source).lines().count();
-    assert!(lines <= 110, "expansion of a 3-field struct has {lines} lines");
+    assert!(
+        lines <= 110,
+        "expansion of a 3-field struct has {lines} lines"
+    );
 }
