@@ -5,16 +5,25 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_code)]
 
+#[doc(hidden)]
+pub mod __private;
 mod close;
 pub mod concat;
+mod counter;
 mod guard;
 mod inflect;
+pub mod instrument;
 mod root;
 mod shared_child;
 mod slot;
 mod sync;
+#[cfg(feature = "test-util")]
+pub mod test_util;
+pub mod timers;
+pub mod timesource;
 
 pub use close::{CloseEntry, CloseValue, CloseValueRef};
+pub use counter::{Counter, CounterGuard, OwnedCounterGuard};
 pub use inflect::styles::{Identity, KebabCase, PascalCase, ScreamingSnakeCase, SnakeCase};
 pub use inflect::{InflectableEntry, NameSet, NameStyle};
 pub use root::{RootEntry, RootMetric};
