@@ -17,10 +17,6 @@ pub use metrique_core::{
 };
 pub use metrique_core::{Counter, CounterGuard, OwnedCounterGuard};
 pub use metrique_core::{instrument, timers, timesource};
-/// The process-wide default sink (see `metrique::writer::GlobalEntrySink`).
-#[cfg(feature = "service-metrics")]
-pub use metrique_writer::ServiceMetrics;
-
 /// Test helpers: close a metric and inspect it ([`test_util::test_metric`]), capture appended
 /// entries (feature `test-util`).
 #[cfg(feature = "test-util")]
