@@ -158,7 +158,10 @@ mod slots {
             call_downstream_service(downstream).await
         });
         drop(metrics);
-        assert!(test.inspector.entries().is_empty(), "the slot delays emission");
+        assert!(
+            test.inspector.entries().is_empty(),
+            "the slot delays emission"
+        );
         task.await.unwrap();
         let entries = wait_for(&test.inspector, 1).await;
         assert_eq!(entries.len(), 1);
@@ -279,7 +282,10 @@ mod flush_guards {
         drop(metrics);
         assert!(test.inspector.entries().is_empty());
         work.await.unwrap();
-        assert!(test.inspector.entries().is_empty(), "the slot still holds a guard");
+        assert!(
+            test.inspector.entries().is_empty(),
+            "the slot still holds a guard"
+        );
         slot.child_items = 2;
         drop(slot);
         let e = test.inspector.get(0);

@@ -121,9 +121,8 @@ fn parent_and_two_flush_guards_emit_once_after_all() {
     model(|| {
         let flags = Arc::new(Flags::default());
         let f2 = flags.clone();
-        let sink = Sink::new(move || {
-            f2.owner.load(SeqCst) && f2.flush.iter().all(|f| f.load(SeqCst))
-        });
+        let sink =
+            Sink::new(move || f2.owner.load(SeqCst) && f2.flush.iter().all(|f| f.load(SeqCst)));
         let g = guard(&sink);
         let threads: Vec<_> = (0..2)
             .map(|i| {
@@ -141,7 +140,13 @@ fn parent_and_two_flush_guards_emit_once_after_all() {
         for t in threads {
             t.join().unwrap();
         }
-        assert_eq!(sink.entries(), [Closed { count: 1, child: None }]);
+        assert_eq!(
+            sink.entries(),
+            [Closed {
+                count: 1,
+                child: None
+            }]
+        );
     });
 }
 
@@ -198,7 +203,13 @@ fn handles_across_threads_emit_once_with_all_writes() {
         for t in threads {
             t.join().unwrap();
         }
-        assert_eq!(sink.entries(), [Closed { count: 3, child: None }]);
+        assert_eq!(
+            sink.entries(),
+            [Closed {
+                count: 3,
+                child: None
+            }]
+        );
     });
 }
 
@@ -266,7 +277,13 @@ fn slot_wait_delivers_before_release() {
         drop(g);
         t.join().unwrap();
         // The slot's data is always there: it is sent before the flush guard is released.
-        assert_eq!(sink.entries(), [Closed { count: 0, child: Some(7) }]);
+        assert_eq!(
+            sink.entries(),
+            [Closed {
+                count: 0,
+                child: Some(7)
+            }]
+        );
     });
 }
 
@@ -320,7 +337,13 @@ fn handle_flush_guard_and_force_across_three_threads() {
         drop(h);
         t1.join().unwrap();
         t2.join().unwrap();
-        assert_eq!(sink.entries(), [Closed { count: 2, child: None }]);
+        assert_eq!(
+            sink.entries(),
+            [Closed {
+                count: 2,
+                child: None
+            }]
+        );
     });
 }
 
