@@ -2,6 +2,8 @@
 //! `Wait`, `handle()` + `Counter` fan-out) run as written, and emit what the guide says.
 #![cfg(feature = "test-util")]
 #![allow(dead_code)]
+// The seed spawns `async move { call_downstream_service(g) }` without `.await`; kept as written.
+#![allow(clippy::async_yields_async)]
 
 use std::time::{Duration, Instant};
 
