@@ -14,6 +14,7 @@ pub mod sample;
 pub mod sink;
 pub mod rate_limit;
 pub mod stream;
+pub mod test_stream;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 pub mod unit;
