@@ -74,7 +74,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
         let _enter = span.enter();
         loop {
             let deadline = self.last_flush + self.cfg.flush_interval;
-            self.drain(Some(deadline));
+            self.drain(Some(deadline), false);
             self.serve_flush_requests();
             if self.shared.ctl.shutdown.load(Ordering::Acquire) {
                 break;
@@ -101,8 +101,9 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
         self.shut_down();
     }
 
-    /// Pops and writes until the queue is empty or `deadline` passes.
-    fn drain(&mut self, deadline: Option<Instant>) {
+    /// Pops and writes until the queue is empty or `deadline` passes (or, while running,
+    /// shutdown begins).
+    fn drain(&mut self, deadline: Option<Instant>, shutting_down: bool) {
         loop {
             let mut n = 0;
             while n < BATCH {
@@ -115,15 +116,15 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
                 n += 1;
             }
             self.publish();
+            self.shared.notify_space();
             if n < BATCH {
                 return;
             }
-            self.shared.notify_space();
             if self.shared.ctl.flush_requested.load(Ordering::Relaxed) {
                 self.serve_flush_requests();
             }
             if deadline.is_some_and(|d| Instant::now() >= d)
-                || self.shared.ctl.shutdown.load(Ordering::Relaxed)
+                || (!shutting_down && self.shared.ctl.shutdown.load(Ordering::Relaxed))
             {
                 return;
             }
@@ -350,7 +351,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
 
     fn shut_down(mut self) {
         let deadline = Instant::now().checked_add(self.cfg.shutdown_timeout);
-        self.drain(deadline);
+        self.drain(deadline, true);
         // Whatever is left could not be written in time.
         let mut left = 0u64;
         while self.shared.queue.pop().is_some() {
