@@ -11,6 +11,20 @@ pub use metrique_core::{
     AppendAndCloseOnDrop, CloseEntry, CloseValue, CloseValueRef, DefaultSink, InflectableEntry,
     NameStyle, RootEntry, RootMetric, append_and_close,
 };
+pub use metrique_core::{
+    AppendAndCloseOnDropHandle, FlushGuard, ForceFlushGuard, LazySlot, OnParentDrop, SharedChild,
+    Slot, SlotGuard,
+};
+pub use metrique_core::{Counter, CounterGuard, OwnedCounterGuard};
+pub use metrique_core::{instrument, timers, timesource};
+
+/// Test helpers: close a metric and inspect it ([`test_util::test_metric`]), capture appended
+/// entries (feature `test-util`).
+#[cfg(feature = "test-util")]
+pub mod test_util {
+    pub use metrique_core::test_util::test_metric;
+    pub use metrique_writer::test_util::*;
+}
 
 /// The writing side: entries, values, formats, streams and sinks (the `metrique-writer` crate).
 pub mod writer {

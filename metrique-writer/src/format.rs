@@ -11,6 +11,8 @@ pub mod emf;
 pub mod json;
 #[cfg(feature = "local-format")]
 pub mod local;
+#[cfg(any(feature = "emf", feature = "json"))]
+pub(crate) mod json_encode;
 
 /// A serialization of entries (EMF, JSON lines, …).
 pub trait Format {

@@ -12,8 +12,28 @@ use std::task::{Context, Poll};
 
 use crate::entry::{BoxEntry, Entry};
 
-// Implementations (BackgroundQueue, FlushImmediately, VecEntrySink, DevNullSink) and the
-// global-sink re-exports are declared here as they land.
+mod append_on_drop;
+#[cfg(feature = "background-queue")]
+mod background;
+mod immediate;
+mod simple;
+
+pub use append_on_drop::AppendOnDrop;
+#[cfg(feature = "background-queue")]
+pub use background::{
+    BackgroundQueue, BackgroundQueueBuilder, BackgroundQueueEvent, BackgroundQueueJoinHandle,
+    BackgroundQueueObserver, OverflowPolicy, QueueStats,
+};
+pub use immediate::{
+    FlushImmediately, FlushImmediatelyBuilder, FlushImmediatelyEvent, FlushImmediatelyObserver,
+    FlushImmediatelyStats,
+};
+pub use simple::{DevNullSink, VecEntrySink};
+
+pub use crate::global::{
+    AttachGlobalEntrySink, AttachGlobalEntrySinkExt, AttachHandle, GlobalEntrySink, ShutdownFn,
+};
+pub use crate::global_entry_sink;
 
 /// A destination for entries of type `E`.
 ///
@@ -27,6 +47,24 @@ pub trait EntrySink<E: Entry> {
     /// A future that completes once every entry appended before this call has been written and
     /// the output flushed.
     fn flush_async(&self) -> FlushWait;
+
+    /// Wraps `entry` in a guard that appends it to this sink when dropped; mutate it through
+    /// the guard in the meantime.
+    fn append_on_drop(self, entry: E) -> AppendOnDrop<E, Self>
+    where
+        Self: Sized,
+    {
+        AppendOnDrop::new(entry, self)
+    }
+
+    /// [`append_on_drop`](Self::append_on_drop) with `E::default()`.
+    fn append_on_drop_default(self) -> AppendOnDrop<E, Self>
+    where
+        Self: Sized,
+        E: Default,
+    {
+        AppendOnDrop::new(E::default(), self)
+    }
 }
 
 impl<E: Entry, S: EntrySink<E> + ?Sized> EntrySink<E> for &S {

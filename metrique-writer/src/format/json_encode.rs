@@ -1,0 +1,357 @@
+//! JSON encoding primitives shared by the EMF and JSON formats: string escaping, integers,
+//! floats, and list elements.
+//!
+//! Everything appends to a `Vec<u8>` that the caller reuses across entries, so encoding never
+//! allocates once the buffer has grown to its working size.
+//!
+//! - Strings are escaped exactly like `serde_json` (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`,
+//!   other control characters as `\u00xx`; everything else, including non-ASCII, verbatim). Names
+//!   and values rarely need escaping, so the common case checks 8 bytes at a time and copies the
+//!   whole string with one `extend_from_slice`.
+//! - Integers go through `itoa`.
+//! - Floats are written as the shortest decimal that round-trips (`ryu`), **never** in scientific
+//!   notation, and with a trailing `.0` removed (`42.0` → `42`). For ordinary magnitudes this is
+//!   the text metrique 0.1.33 produces with `dtoa` (`0.003024`, `142.85714285714286`); where
+//!   `dtoa` would switch to an exponent (`1e-7`, `1e21`) the exponent is expanded (`0.0000001`,
+//!   `1000000000000000000000`).
+
+use crate::unit::Unit;
+use crate::validate::ValidationError;
+use crate::value::{MetricFlags, Observation, Value, ValueWriter};
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// True if any byte of `x` is zero.
+#[inline(always)]
+const fn has_zero(x: u64) -> bool {
+    x.wrapping_sub(LO) & !x & HI != 0
+}
+
+/// True if any byte of `x` is below `n` (`n <= 128`).
+#[inline(always)]
+const fn has_less(x: u64, n: u8) -> bool {
+    x.wrapping_sub(LO * n as u64) & !x & HI != 0
+}
+
+/// `ESCAPE[b]` is 0 if byte `b` is written verbatim, otherwise the character after the `\`
+/// (`u` for `\u00xx`).
+static ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = b'u';
+        i += 1;
+    }
+    t[0x08] = b'b';
+    t[0x09] = b't';
+    t[0x0a] = b'n';
+    t[0x0c] = b'f';
+    t[0x0d] = b'r';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t
+};
+
+/// True if `s` contains a byte that JSON strings must escape.
+#[inline]
+pub(crate) fn needs_escape(s: &[u8]) -> bool {
+    let mut chunks = s.chunks_exact(8);
+    for c in &mut chunks {
+        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        if has_less(x, 0x20) || has_zero(x ^ (LO * b'"' as u64)) || has_zero(x ^ (LO * b'\\' as u64))
+        {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| ESCAPE[b as usize] != 0)
+}
+
+/// Appends the escaped contents of `s` (without quotes).
+#[inline]
+pub(crate) fn push_escaped(buf: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    if needs_escape(bytes) {
+        push_escaped_slow(buf, bytes);
+    } else {
+        buf.extend_from_slice(bytes);
+    }
+}
+
+#[cold]
+fn push_escaped_slow(buf: &mut Vec<u8>, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let e = ESCAPE[b as usize];
+        if e == 0 {
+            continue;
+        }
+        buf.extend_from_slice(&bytes[start..i]);
+        if e == b'u' {
+            buf.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[(b >> 4) as usize],
+                HEX[(b & 0xf) as usize],
+            ]);
+        } else {
+            buf.extend_from_slice(&[b'\\', e]);
+        }
+        start = i + 1;
+    }
+    buf.extend_from_slice(&bytes[start..]);
+}
+
+/// Appends `s` as a quoted JSON string.
+#[inline]
+pub(crate) fn push_string(buf: &mut Vec<u8>, s: &str) {
+    buf.push(b'"');
+    push_escaped(buf, s);
+    buf.push(b'"');
+}
+
+/// Appends an integer.
+#[inline]
+pub(crate) fn push_int(buf: &mut Vec<u8>, v: impl itoa::Integer) {
+    buf.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+}
+
+/// Clamps ±∞ to ±`f64::MAX`; returns `None` for NaN.
+#[inline]
+pub(crate) fn finite(v: f64) -> Option<f64> {
+    if v.is_finite() {
+        Some(v)
+    } else if v.is_nan() {
+        None
+    } else if v > 0.0 {
+        Some(f64::MAX)
+    } else {
+        Some(f64::MIN)
+    }
+}
+
+/// Appends a finite float in plain decimal notation (see the module docs). Non-finite input is
+/// clamped (NaN is written as `0`; callers filter NaN before).
+#[inline]
+pub(crate) fn push_f64(buf: &mut Vec<u8>, v: f64) {
+    let v = finite(v).unwrap_or(0.0);
+    #[allow(clippy::float_cmp)] // exact integrality test
+    if v.trunc() == v && v.abs() < 1e15 {
+        if v == 0.0 && v.is_sign_negative() {
+            buf.extend_from_slice(b"-0");
+        } else {
+            #[allow(clippy::cast_possible_truncation)] // |v| < 1e15 and integral
+            push_int(buf, v as i64);
+        }
+        return;
+    }
+    let mut b = ryu::Buffer::new();
+    let s = b.format_finite(v).as_bytes();
+    match s.iter().position(|&c| c == b'e') {
+        None => buf.extend_from_slice(s.strip_suffix(b".0").unwrap_or(s)),
+        Some(e) => expand_exponent(buf, &s[..e], &s[e + 1..]),
+    }
+}
+
+/// Writes `mantissa × 10^exp` (ryu's scientific form: one digit, optional `.digits`) in plain
+/// decimal notation.
+#[cold]
+fn expand_exponent(buf: &mut Vec<u8>, mantissa: &[u8], exp: &[u8]) {
+    let (neg, mantissa) = match mantissa.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, mantissa),
+    };
+    let (exp_neg, exp_digits) = match exp.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, exp),
+    };
+    let exp_abs = exp_digits.iter().fold(0usize, |acc, &d| acc * 10 + usize::from(d - b'0'));
+    if neg {
+        buf.push(b'-');
+    }
+    // Digits without the decimal point; ryu puts exactly one digit before it.
+    let first = mantissa[0];
+    let frac = mantissa.get(2..).unwrap_or(&[]);
+    if exp_neg {
+        buf.extend_from_slice(b"0.");
+        buf.resize(buf.len() + exp_abs - 1, b'0');
+        buf.push(first);
+        buf.extend_from_slice(frac);
+    } else {
+        buf.push(first);
+        if frac.len() <= exp_abs {
+            buf.extend_from_slice(frac);
+            buf.resize(buf.len() + exp_abs - frac.len(), b'0');
+        } else {
+            buf.extend_from_slice(&frac[..exp_abs]);
+            buf.push(b'.');
+            buf.extend_from_slice(&frac[exp_abs..]);
+        }
+    }
+}
+
+/// A scalar observation as JSON number text: integers stay integers, floats go through
+/// [`push_f64`], [`Observation::Repeated`] writes its mean.
+#[inline]
+pub(crate) fn push_observation_value(buf: &mut Vec<u8>, obs: Observation) {
+    match obs {
+        Observation::Unsigned(v) => push_int(buf, v),
+        Observation::Signed(v) => push_int(buf, v),
+        other => push_f64(buf, other.as_f64()),
+    }
+}
+
+/// Normalizes an observation for output: NaN (and NaN means, and `Repeated` with zero
+/// occurrences) → `None`; ±∞ clamped.
+#[inline]
+pub(crate) fn clean_observation(obs: Observation) -> Option<Observation> {
+    match obs {
+        Observation::Floating(v) => finite(v).map(Observation::Floating),
+        Observation::Repeated { total, occurrences } => {
+            if occurrences == 0 || total.is_nan() {
+                None
+            } else {
+                Some(Observation::Repeated { total: finite(total)?, occurrences })
+            }
+        }
+        o => Some(o),
+    }
+}
+
+/// Writes the elements of a list (`ValueWriter::values`) as the body of a JSON array (no
+/// brackets): strings quoted, single observations as numbers, several observations as a nested
+/// array, elements that write nothing skipped, nested lists joined into one string.
+///
+/// # Errors
+/// The first element error, if any (the buffer then holds a partial array; callers discard it).
+pub(crate) fn push_list_elements<'a, V: Value + 'a>(
+    buf: &mut Vec<u8>,
+    values: impl IntoIterator<Item = &'a V>,
+) -> Result<(), ValidationError> {
+    let mut first = true;
+    let mut error = None;
+    for v in values {
+        v.write(ElementWriter { buf, first: &mut first, error: &mut error });
+        if let Some(e) = error {
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// Writes one list element.
+struct ElementWriter<'b> {
+    buf: &'b mut Vec<u8>,
+    first: &'b mut bool,
+    error: &'b mut Option<ValidationError>,
+}
+
+impl ElementWriter<'_> {
+    fn sep(&mut self) {
+        if !std::mem::replace(self.first, false) {
+            self.buf.push(b',');
+        }
+    }
+}
+
+impl ValueWriter for ElementWriter<'_> {
+    fn string(mut self, value: &str) {
+        self.sep();
+        push_string(self.buf, value);
+    }
+
+    fn metric<'a>(
+        mut self,
+        distribution: impl IntoIterator<Item = Observation>,
+        _unit: Unit,
+        _dimensions: impl IntoIterator<Item = (&'a str, &'a str)>,
+        _flags: MetricFlags<'_>,
+    ) {
+        let mut iter = distribution.into_iter().filter_map(clean_observation);
+        let Some(first) = iter.next() else { return };
+        self.sep();
+        match iter.next() {
+            None => push_observation_value(self.buf, first),
+            Some(second) => {
+                self.buf.push(b'[');
+                push_observation_value(self.buf, first);
+                for o in std::iter::once(second).chain(iter) {
+                    self.buf.push(b',');
+                    push_observation_value(self.buf, o);
+                }
+                self.buf.push(b']');
+            }
+        }
+    }
+
+    fn error(self, error: ValidationError) {
+        *self.error = Some(error);
+    }
+
+    fn values<'a, V: Value + 'a>(self, values: impl IntoIterator<Item = &'a V>) {
+        // Nested lists become one string element.
+        crate::value::write_values_as_string(self, values);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(v: f64) -> String {
+        let mut b = Vec::new();
+        push_f64(&mut b, v);
+        String::from_utf8(b).unwrap()
+    }
+
+    fn esc(s: &str) -> String {
+        let mut b = Vec::new();
+        push_string(&mut b, s);
+        String::from_utf8(b).unwrap()
+    }
+
+    #[test]
+    fn floats_match_dtoa_for_ordinary_values_and_never_use_exponents() {
+        assert_eq!(f(0.003024), "0.003024");
+        assert_eq!(f(142.857_142_857_142_86), "142.85714285714286");
+        assert_eq!(f(42.0), "42");
+        assert_eq!(f(-42.5), "-42.5");
+        assert_eq!(f(0.0), "0");
+        assert_eq!(f(-0.0), "-0");
+        assert_eq!(f(1e-7), "0.0000001");
+        assert_eq!(f(1.5e-7), "0.00000015");
+        assert_eq!(f(1e21), "1000000000000000000000");
+        assert_eq!(f(1.25e16), "12500000000000000");
+        assert_eq!(f(1e15), "1000000000000000");
+        assert_eq!(f(123_456_789.125), "123456789.125");
+        assert_eq!(f(f64::INFINITY), f(f64::MAX));
+        assert_eq!(f(f64::MAX).len(), 309);
+        assert_eq!(f(f64::MIN_POSITIVE).parse::<f64>().unwrap(), f64::MIN_POSITIVE);
+        for v in [1e-300, 3.3e-5, 7.77e22, 1.0 / 3.0, 2.5e-10, 9.999_999e15] {
+            assert_eq!(f(v).parse::<f64>().unwrap(), v, "{v}");
+            assert!(!f(v).contains('e'));
+        }
+    }
+
+    #[test]
+    fn strings_escape_like_serde_json() {
+        for s in ["plain", "quo\"te", "back\\slash", "tab\there\n\r", "\u{1}\u{1f}\u{7f}", "emoji 🦆", "", "12345678\"", "1234567\u{0}"] {
+            assert_eq!(esc(s), serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn needs_escape_is_exact() {
+        for b in 0u8..=255 {
+            let mut s = [b'a'; 11];
+            for pos in 0..11 {
+                s[pos] = b;
+                assert_eq!(needs_escape(&s), ESCAPE[b as usize] != 0, "{b} at {pos}");
+                s[pos] = b'a';
+            }
+        }
+    }
+}
