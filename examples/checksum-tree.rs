@@ -121,14 +121,6 @@ struct FileMetrics {
     link_target: Option<String>,
 }
 
-/// What one worker did. Each worker fills its own slot of the run record when it exits.
-#[metrics(subfield_owned)]
-#[derive(Default)]
-struct WorkerReport {
-    files: u64,
-    busy_time: Duration,
-}
-
 /// One wide event per run: totals fanned in from every worker.
 #[metrics(rename_all = "PascalCase")]
 struct RunMetrics {
@@ -283,11 +275,18 @@ struct WorkItem {
 #[derive(Debug)]
 enum Kind {
     /// A regular file, with the length seen while walking.
-    File { len: u64 },
+    File {
+        len: u64,
+    },
     Symlink,
-    Special { len: u64 },
+    Special {
+        len: u64,
+    },
     /// Listing the directory (or reading the entry's type) failed.
-    WalkError { error: io::Error, dir: bool },
+    WalkError {
+        error: io::Error,
+        dir: bool,
+    },
 }
 
 /// Depth-first walk from `root` (iterative, so deep trees don't grow the stack). Sends every

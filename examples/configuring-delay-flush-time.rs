@@ -100,8 +100,7 @@ fn handle_request(operation: &'static str, audit_time: Duration) -> tokio::task:
 #[tokio::main]
 async fn main() {
     let attach_handle = ServiceMetrics::attach_to_stream(
-        Emf::all_validations("DelayedFlush".to_owned(), vec![vec![]])
-            .output_to(std::io::stdout()),
+        Emf::all_validations("DelayedFlush".to_owned(), vec![vec![]]).output_to(std::io::stdout()),
     );
 
     let fast = handle_request("FastAudit", Duration::from_millis(20));

@@ -83,8 +83,7 @@ async fn handle_request(request: u64, config: State<Config>) {
 #[tokio::main]
 async fn main() {
     let attach_handle = ServiceMetrics::attach_to_stream(
-        Emf::all_validations("GlobalState".to_owned(), vec![vec![]])
-            .output_to(std::io::stdout()),
+        Emf::all_validations("GlobalState".to_owned(), vec![vec![]]).output_to(std::io::stdout()),
     );
     INSTANCE_ID
         .set(format!("instance-{}", std::process::id()))
@@ -102,7 +101,7 @@ async fn main() {
                 tokio::time::sleep(Duration::from_millis(10)).await;
                 config.store(Arc::new(Config {
                     version,
-                    feature_enabled: version % 2 == 0,
+                    feature_enabled: version.is_multiple_of(2),
                 }));
             }
         }

@@ -162,7 +162,10 @@ async fn handle(req: Request<Incoming>, app: App) -> Result<Response<Body>, Infa
     let (status, body) = match operation {
         Operation::Hello => (
             StatusCode::OK,
-            Bytes::from(format!("{} (config v{})\n", config.greeting, config.version)),
+            Bytes::from(format!(
+                "{} (config v{})\n",
+                config.greeting, config.version
+            )),
         ),
         Operation::Echo => match req.into_body().collect().await {
             Ok(collected) => {
@@ -188,7 +191,7 @@ async fn handle(req: Request<Incoming>, app: App) -> Result<Response<Body>, Infa
                 downstream.latency = Timer::start_now();
                 downstream.attempts = 1;
                 tokio::time::sleep(delay).await;
-                downstream.cache_hit = version % 2 == 0;
+                downstream.cache_hit = version.is_multiple_of(2);
                 downstream.latency.stop();
                 // Dropping `downstream` sends the sub-record to the request record, then
                 // releases the flush guard: the request record is written now.
@@ -475,11 +478,8 @@ fn main() -> ExitCode {
                 let addr = listener.local_addr()?;
                 eprintln!("http-service: serving on http://{addr}, sending {requests} requests");
                 let started = Instant::now();
-                let summary = run_service(
-                    listener,
-                    send_requests(addr, requests, args.concurrency),
-                )
-                .await;
+                let summary =
+                    run_service(listener, send_requests(addr, requests, args.concurrency)).await;
                 Ok::<_, io::Error>(Some((requests, started.elapsed(), summary)))
             }
             None => {

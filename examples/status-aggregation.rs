@@ -114,11 +114,7 @@ const LAST_CODE: u16 = 599;
 
 impl StatusCodeCounters {
     fn new() -> Self {
-        Self(
-            (FIRST_CODE..=LAST_CODE)
-                .map(|_| Counter::new(0))
-                .collect(),
-        )
+        Self((FIRST_CODE..=LAST_CODE).map(|_| Counter::new(0)).collect())
     }
 
     fn increment(&self, code: u16) {
@@ -268,7 +264,7 @@ const MIX: &[(u16, u64)] = &[
 fn generate_statuses(n: usize) -> Vec<u16> {
     let total: u64 = MIX.iter().map(|&(_, w)| w).sum();
     // splitmix64: small, fast and good enough for a fixed workload.
-    let mut state: u64 = 0x5EED_0F_57A7_05E5;
+    let mut state: u64 = 0x005E_ED0F_57A7_05E5;
     (0..n)
         .map(|_| {
             state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);

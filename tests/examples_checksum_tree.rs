@@ -60,8 +60,16 @@ fn build_tree(root: &Path) -> BTreeMap<String, Expected> {
 
     write_file(&mut expected, root.join("hello.txt"), b"hello, world\n");
     write_file(&mut expected, root.join("empty"), b"");
-    write_file(&mut expected, root.join("nested").join("notes.md"), b"# notes\n");
-    write_file(&mut expected, deep.join("big.bin"), &pseudo_random_bytes(5 << 20));
+    write_file(
+        &mut expected,
+        root.join("nested").join("notes.md"),
+        b"# notes\n",
+    );
+    write_file(
+        &mut expected,
+        deep.join("big.bin"),
+        &pseudo_random_bytes(5 << 20),
+    );
     // 300 KiB: more than one read buffer.
     write_file(
         &mut expected,
@@ -78,27 +86,42 @@ fn build_tree(root: &Path) -> BTreeMap<String, Expected> {
     symlink("does-not-exist", root.join("broken-link")).unwrap();
     expected.insert(
         root.join("broken-link").to_string_lossy().into_owned(),
-        Expected { outcome: "BrokenSymlink", contents: None },
+        Expected {
+            outcome: "BrokenSymlink",
+            contents: None,
+        },
     );
     symlink("hello.txt", root.join("good-link")).unwrap();
     expected.insert(
         root.join("good-link").to_string_lossy().into_owned(),
-        Expected { outcome: "Symlink", contents: None },
+        Expected {
+            outcome: "Symlink",
+            contents: None,
+        },
     );
     // A loop: a -> b -> a.
     symlink("loop-b", root.join("nested").join("loop-a")).unwrap();
     symlink("loop-a", root.join("nested").join("loop-b")).unwrap();
     for name in ["loop-a", "loop-b"] {
         expected.insert(
-            root.join("nested").join(name).to_string_lossy().into_owned(),
-            Expected { outcome: "BrokenSymlink", contents: None },
+            root.join("nested")
+                .join(name)
+                .to_string_lossy()
+                .into_owned(),
+            Expected {
+                outcome: "BrokenSymlink",
+                contents: None,
+            },
         );
     }
     // A symlink to a directory must not be descended into.
     symlink("nested", root.join("dir-link")).unwrap();
     expected.insert(
         root.join("dir-link").to_string_lossy().into_owned(),
-        Expected { outcome: "Symlink", contents: None },
+        Expected {
+            outcome: "Symlink",
+            contents: None,
+        },
     );
 
     // An unreadable file. Root (and CAP_DAC_OVERRIDE) reads it anyway: then it is just a file.
@@ -120,7 +143,10 @@ fn build_tree(root: &Path) -> BTreeMap<String, Expected> {
     } else {
         expected.insert(
             unreadable.to_string_lossy().into_owned(),
-            Expected { outcome: "Unreadable", contents: None },
+            Expected {
+                outcome: "Unreadable",
+                contents: None,
+            },
         );
     }
 
@@ -130,7 +156,10 @@ fn build_tree(root: &Path) -> BTreeMap<String, Expected> {
         Ok(status) if status.success() => {
             expected.insert(
                 fifo.to_string_lossy().into_owned(),
-                Expected { outcome: "SpecialFile", contents: None },
+                Expected {
+                    outcome: "SpecialFile",
+                    contents: None,
+                },
             );
         }
         _ => eprintln!("note: mkfifo unavailable; the `SpecialFile` outcome is not checked"),
@@ -164,7 +193,10 @@ fn one_json_record_per_entry_and_one_per_run() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "checksum-tree failed: {stderr}");
     assert!(output.stdout.is_empty(), "records go to --out, not stdout");
-    assert!(stderr.contains("checksum-tree: "), "summary line on stderr: {stderr}");
+    assert!(
+        stderr.contains("checksum-tree: "),
+        "summary line on stderr: {stderr}"
+    );
 
     let text = fs::read_to_string(&out).unwrap();
     let events: Vec<Value> = text
@@ -179,7 +211,10 @@ fn one_json_record_per_entry_and_one_per_run() {
     let mut by_path = BTreeMap::new();
     for event in &files {
         let path = property(event, "Path").expect("every file record has a Path");
-        assert!(by_path.insert(path, *event).is_none(), "reported twice: {path}");
+        assert!(
+            by_path.insert(path, *event).is_none(),
+            "reported twice: {path}"
+        );
         assert!(property(event, "WorkerId").is_some(), "{event}");
         assert!(metric(event, "HashTime").is_some(), "{event}");
     }
@@ -198,7 +233,11 @@ fn one_json_record_per_entry_and_one_per_run() {
             Some((size, checksum)) => {
                 assert_eq!(metric(event, "Size"), Some(*size as f64), "size of {path}");
                 assert_eq!(event["metrics"]["Size"]["unit"], "Bytes");
-                assert_eq!(property(event, "Checksum"), Some(checksum.as_str()), "{path}");
+                assert_eq!(
+                    property(event, "Checksum"),
+                    Some(checksum.as_str()),
+                    "{path}"
+                );
                 hashed_bytes += size;
             }
             None => {
@@ -217,17 +256,28 @@ fn one_json_record_per_entry_and_one_per_run() {
     // The run record adds up.
     let run = runs[0];
     let count = |outcomes: &[&str]| -> f64 {
-        outcomes.iter().map(|o| tally.get(o).copied().unwrap_or(0)).sum::<u64>() as f64
+        outcomes
+            .iter()
+            .map(|o| tally.get(o).copied().unwrap_or(0))
+            .sum::<u64>() as f64
     };
     assert_eq!(metric(run, "Files"), Some(files.len() as f64), "{run}");
-    assert_eq!(metric(run, "Hashed"), Some(count(&["Ok", "NotUtf8Name"])), "{run}");
+    assert_eq!(
+        metric(run, "Hashed"),
+        Some(count(&["Ok", "NotUtf8Name"])),
+        "{run}"
+    );
     assert_eq!(metric(run, "Bytes"), Some(hashed_bytes as f64), "{run}");
     assert_eq!(
         metric(run, "Errors"),
         Some(count(&["Unreadable", "UnreadableDir", "BrokenSymlink"])),
         "{run}"
     );
-    assert_eq!(metric(run, "Skipped"), Some(count(&["Symlink", "SpecialFile"])), "{run}");
+    assert_eq!(
+        metric(run, "Skipped"),
+        Some(count(&["Symlink", "SpecialFile"])),
+        "{run}"
+    );
     let workers = metric(run, "Workers").expect("Workers");
     assert!(workers >= 1.0);
     assert!(metric(run, "WallTime").is_some(), "{run}");
@@ -258,9 +308,16 @@ fn emf_on_stdout_by_default() {
         .args(["--namespace", "TestNs"])
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stdout = String::from_utf8(output.stdout).unwrap();
-    let lines: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 3, "two files and the run: {stdout}");
     for line in &lines {
         let directive = &line["_aws"]["CloudWatchMetrics"][0];
@@ -268,7 +325,10 @@ fn emf_on_stdout_by_default() {
         // Every declared metric has a value at the top level.
         for definition in directive["Metrics"].as_array().unwrap() {
             let name = definition["Name"].as_str().unwrap();
-            assert!(line.get(name).is_some(), "metric {name} declared without a value: {line}");
+            assert!(
+                line.get(name).is_some(),
+                "metric {name} declared without a value: {line}"
+            );
         }
     }
     let sizes: Vec<f64> = lines.iter().filter_map(|l| l["Size"].as_f64()).collect();
@@ -282,9 +342,15 @@ fn help_and_bad_arguments() {
     assert!(help.status.success());
     assert!(String::from_utf8_lossy(&help.stdout).contains("--format"));
 
-    let bad = Command::new(&bin).args(["--format", "xml"]).output().unwrap();
+    let bad = Command::new(&bin)
+        .args(["--format", "xml"])
+        .output()
+        .unwrap();
     assert!(!bad.status.success());
-    let missing = Command::new(&bin).arg("/definitely/not/here").output().unwrap();
+    let missing = Command::new(&bin)
+        .arg("/definitely/not/here")
+        .output()
+        .unwrap();
     assert!(!missing.status.success());
     assert!(missing.stdout.is_empty());
 }

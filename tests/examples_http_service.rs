@@ -17,7 +17,10 @@ fn client_statuses(stderr: &str) -> BTreeMap<u64, u64> {
         .filter_map(|line| line.trim().strip_prefix("status "))
         .map(|rest| {
             let (status, count) = rest.split_once(':').expect("`status N: C`");
-            (status.trim().parse().unwrap(), count.trim().parse().unwrap())
+            (
+                status.trim().parse().unwrap(),
+                count.trim().parse().unwrap(),
+            )
         })
         .collect()
 }
@@ -56,15 +59,25 @@ fn every_request_has_one_record() {
     for event in &events {
         let metrics = &event["metrics"];
         let properties = &event["properties"];
-        let status = metrics["Status"]["value"].as_u64().unwrap_or_else(|| panic!("{event}"));
+        let status = metrics["Status"]["value"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{event}"));
         *recorded.entry(status).or_default() += 1;
-        let operation = properties["Operation"].as_str().unwrap_or_else(|| panic!("{event}"));
+        let operation = properties["Operation"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{event}"));
         *operations.entry(operation.to_owned()).or_default() += 1;
 
         assert!(metrics["Latency"]["value"].as_f64().is_some(), "{event}");
         assert_eq!(metrics["Latency"]["unit"], "Milliseconds", "{event}");
-        assert!(metrics["InFlight"]["value"].as_u64().unwrap() >= 1, "{event}");
-        assert!(metrics["ConfigVersion"]["value"].as_u64().unwrap() >= 1, "{event}");
+        assert!(
+            metrics["InFlight"]["value"].as_u64().unwrap() >= 1,
+            "{event}"
+        );
+        assert!(
+            metrics["ConfigVersion"]["value"].as_u64().unwrap() >= 1,
+            "{event}"
+        );
         assert!(properties["ConfigGreeting"].as_str().is_some(), "{event}");
         // The downstream slot is filled before the record is written (OnParentDrop::Wait),
         // and only for /downstream.
@@ -72,10 +85,16 @@ fn every_request_has_one_record() {
         assert_eq!(downstream, operation == "Downstream", "{event}");
         if downstream {
             assert_eq!(metrics["DownstreamAttempts"]["value"], 1, "{event}");
-            assert!(metrics["DownstreamLatency"]["value"].as_f64().is_some(), "{event}");
+            assert!(
+                metrics["DownstreamLatency"]["value"].as_f64().is_some(),
+                "{event}"
+            );
         }
     }
-    assert_eq!(recorded, seen, "statuses recorded by the service vs seen by the client");
+    assert_eq!(
+        recorded, seen,
+        "statuses recorded by the service vs seen by the client"
+    );
     let expected_operations: BTreeMap<String, u64> = [
         ("Hello", 67),
         ("Echo", 34),

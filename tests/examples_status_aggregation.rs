@@ -17,7 +17,10 @@ fn both_tallies_agree() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "status-aggregation failed: {stderr}");
+    assert!(
+        output.status.success(),
+        "status-aggregation failed: {stderr}"
+    );
     assert!(stderr.contains("counts equal: yes"), "{stderr}");
 
     // Every row of the side-by-side table has two equal numbers.
@@ -30,20 +33,35 @@ fn both_tallies_agree() {
             rows += 1;
         }
     }
-    assert!(rows >= 8, "requests, errors, 5 classes and the codes: {stderr}");
+    assert!(
+        rows >= 8,
+        "requests, errors, 5 classes and the codes: {stderr}"
+    );
 
     // One EMF record with the same counts.
     let stdout = String::from_utf8(output.stdout).unwrap();
-    let records: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let records: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(records.len(), 1, "{stdout}");
     let record = &records[0];
-    assert_eq!(record["_aws"]["CloudWatchMetrics"][0]["Namespace"], "StatusAggregation");
+    assert_eq!(
+        record["_aws"]["CloudWatchMetrics"][0]["Namespace"],
+        "StatusAggregation"
+    );
     assert_eq!(record["Requests"], STATUSES, "{record}");
     assert_eq!(record["Workers"], 4);
-    let classes: u64 = ["Status1xx", "Status2xx", "Status3xx", "Status4xx", "Status5xx"]
-        .iter()
-        .map(|k| record[k].as_u64().unwrap())
-        .sum();
+    let classes: u64 = [
+        "Status1xx",
+        "Status2xx",
+        "Status3xx",
+        "Status4xx",
+        "Status5xx",
+    ]
+    .iter()
+    .map(|k| record[k].as_u64().unwrap())
+    .sum();
     assert_eq!(classes, STATUSES);
     let codes: u64 = record
         .as_object()
@@ -53,6 +71,9 @@ fn both_tallies_agree() {
         .map(|(_, v)| v.as_u64().unwrap())
         .sum();
     assert_eq!(codes, STATUSES);
-    let errors: u64 = ["Status4xx", "Status5xx"].iter().map(|k| record[k].as_u64().unwrap()).sum();
+    let errors: u64 = ["Status4xx", "Status5xx"]
+        .iter()
+        .map(|k| record[k].as_u64().unwrap())
+        .sum();
     assert_eq!(record["Errors"], errors);
 }

@@ -56,7 +56,13 @@ pub fn example_bin(name: &str) -> PathBuf {
     let mut command = Command::new(cargo);
     command
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["build", "--quiet", "--message-format=json", "--example", name])
+        .args([
+            "build",
+            "--quiet",
+            "--message-format=json",
+            "--example",
+            name,
+        ])
         .args(["--profile", &current_profile()])
         .arg("--no-default-features");
     let features = enabled_features();
