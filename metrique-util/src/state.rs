@@ -1,27 +1,6 @@
 //! [`State`]: a shared, atomically swappable value of which each handle sees one snapshot.
 //!
-//! Keep one long-lived `State` (a config, a feature-flag set) and let a background task
-//! [`store`](State::store) new versions. Each request [`clone`](Clone::clone)s it into its metrics
-//! (`#[metrics(flatten)] config: State<Config>`): the clone starts unpinned, the first
-//! [`snapshot`](State::snapshot) pins the version current at that moment, and the entry emits that
-//! pinned version when it closes (pinning at close if nothing read it before). So the metrics
-//! always describe the state the request actually used. [`latest`](State::latest) bypasses the
-//! pin.
-//!
-//! # Examples
-//!
-//! ```
-//! use metrique_util::State;
-//! use std::sync::Arc;
-//!
-//! let config = State::new(1u64);
-//! let request = config.clone();
-//! assert_eq!(*request.snapshot(), 1); // pinned
-//! config.store(Arc::new(2));
-//! assert_eq!(*request.snapshot(), 1); // still the pinned version
-//! assert_eq!(*request.latest(), 2);
-//! assert_eq!(*config.clone().snapshot(), 2); // a fresh handle sees the new version
-//! ```
+//! Used as `metrique_util::State` (feature `state`).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -31,7 +10,30 @@ use std::sync::{Arc, OnceLock};
 use arc_swap::ArcSwap;
 use metrique_core::CloseValue;
 
-/// A shared swappable value plus this handle's pinned snapshot. See the [module docs](self).
+/// A shared swappable value plus this handle's pinned snapshot.
+///
+/// Keep one long-lived `State` (a config, a feature-flag set) and let a background task
+/// [`store`](State::store) new versions. Each request [`clone`](Clone::clone)s it into its metrics
+/// (`#[metrics(flatten)] config: State<Config>`): the clone starts unpinned, the first
+/// [`snapshot`](State::snapshot) pins the version current at that moment, and the entry emits that
+/// pinned version when it closes (pinning at close if nothing read it before). So the metrics
+/// always describe the state the request actually used. [`latest`](State::latest) bypasses the
+/// pin.
+///
+/// # Examples
+///
+/// ```
+/// use metrique_util::State;
+/// use std::sync::Arc;
+///
+/// let config = State::new(1u64);
+/// let request = config.clone();
+/// assert_eq!(*request.snapshot(), 1); // pinned
+/// config.store(Arc::new(2));
+/// assert_eq!(*request.snapshot(), 1); // still the pinned version
+/// assert_eq!(*request.latest(), 2);
+/// assert_eq!(*config.clone().snapshot(), 2); // a fresh handle sees the new version
+/// ```
 pub struct State<T> {
     shared: Arc<ArcSwap<T>>,
     pinned: OnceLock<Arc<T>>,
