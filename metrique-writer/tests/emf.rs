@@ -610,4 +610,3 @@ fn timestamp_defaults_to_now() {
 fn empty_default_dimensions_panics() {
     let _ = Emf::builder("Ns".into(), vec![]);
 }
-
