@@ -2,7 +2,10 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
-// `unit_of_work::metrics` (the `#[metrics]` attribute) is added with the macro crate.
+/// The `#[metrics]` attribute: `use metrique::unit_of_work::metrics;`.
+pub mod unit_of_work {
+    pub use metrique_macro::metrics;
+}
 
 pub use metrique_core::flex::{self, Flex};
 pub use metrique_core::{
@@ -15,7 +18,6 @@ pub use metrique_core::{
 };
 pub use metrique_core::{Counter, CounterGuard, OwnedCounterGuard};
 pub use metrique_core::{instrument, timers, timesource};
-
 /// Test helpers: close a metric and inspect it ([`test_util::test_metric`]), capture appended
 /// entries (feature `test-util`).
 #[cfg(feature = "test-util")]
@@ -60,6 +62,9 @@ pub mod unit {
 /// Items used by `#[metrics]` expansions. Not public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use metrique_core::__private::{
+        CloseByRef, IfYouSeeThisUseSubfieldOwned, sample_group_element, timestamp,
+    };
     pub use metrique_core::{
         __metrique_name as name, __metrique_sample_group_prefixed as sample_group_prefixed,
         __metrique_write_prefixed as write_prefixed,

@@ -5,6 +5,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_code)]
 
+#[doc(hidden)]
+pub mod __private;
 mod close;
 pub mod concat;
 mod counter;
