@@ -153,6 +153,12 @@ impl BoxEntrySink {
     pub fn append_boxed(&self, entry: BoxEntry) {
         self.0.append(entry);
     }
+
+    /// See [`EntrySink::flush_async`] (inherent, so that `sink.flush_async()` needs no type
+    /// annotation).
+    pub fn flush_async(&self) -> FlushWait {
+        self.0.flush_async()
+    }
 }
 
 impl AnyEntrySink for BoxEntrySink {

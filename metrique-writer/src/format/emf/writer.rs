@@ -105,7 +105,8 @@ impl State {
     /// Drops buffers that grew unusually large, so one huge entry does not pin memory.
     pub(crate) fn shrink_if_huge(&mut self) {
         const HUGE: usize = 4 << 20;
-        if self.out.capacity() > HUGE || self.vals.capacity() > HUGE || self.props.capacity() > HUGE {
+        if self.out.capacity() > HUGE || self.vals.capacity() > HUGE || self.props.capacity() > HUGE
+        {
             *self = State::default();
         }
     }
@@ -121,13 +122,18 @@ impl State {
 
     fn note_field(&mut self, loc: Loc, size: usize) {
         if size > self.largest.size {
-            self.largest = Largest { size, loc: Some(loc) };
+            self.largest = Largest {
+                size,
+                loc: Some(loc),
+            };
         }
     }
 
     /// Records a name; returns true if it was already written.
     fn is_duplicate(&mut self, loc: Loc, kind: Kind, group: u32) -> bool {
-        let State { names, vals, props, .. } = self;
+        let State {
+            names, vals, props, ..
+        } = self;
         let bytes_of = |l: Loc| {
             let b = match l.buf {
                 BufId::Vals => &vals[..],
@@ -144,7 +150,13 @@ impl State {
     /// that many distinct values remain, the rest go to continuation fields (`,"Name":{…}`)
     /// appended to `vals` and listed in `pending`.
     fn write_histogram(&mut self, name: (usize, usize), multiplicity: u64, split: bool) {
-        let State { obs, folded, vals, pending, .. } = self;
+        let State {
+            obs,
+            folded,
+            vals,
+            pending,
+            ..
+        } = self;
         folded.clear();
         pending.clear();
         let weighted = |o: Observation| {
@@ -159,7 +171,11 @@ impl State {
         if folded.len() > MAX_VALUES_PER_METRIC {
             fold(folded);
         }
-        let chunk = if split { MAX_VALUES_PER_METRIC } else { usize::MAX };
+        let chunk = if split {
+            MAX_VALUES_PER_METRIC
+        } else {
+            usize::MAX
+        };
         let mut parts = folded.chunks(chunk);
         if let Some(first) = parts.next() {
             push_values_counts(vals, first);
@@ -174,13 +190,23 @@ impl State {
         }
     }
 
-    /// The group for a per-metric dimension tuple, created if new.
-    fn group_for<'d>(&mut self, dims: impl Iterator<Item = (&'d str, &'d str)>) -> u32 {
-        let State { dimtext, scratch, groups, .. } = self;
+    /// The group for a per-metric dimension tuple, created if new. `None` if a key is `_aws`
+    /// (it would replace the EMF metadata).
+    fn group_for<'d>(&mut self, dims: impl Iterator<Item = (&'d str, &'d str)>) -> Option<u32> {
+        let State {
+            dimtext,
+            scratch,
+            groups,
+            ..
+        } = self;
         let start = dimtext.len();
         scratch.clear();
         let mut count = 0;
         for (k, v) in dims {
+            if k == "_aws" {
+                dimtext.truncate(start);
+                return None;
+            }
             dimtext.push(b',');
             let ks = dimtext.len();
             push_string(dimtext, k);
@@ -197,12 +223,16 @@ impl State {
         for (i, g) in groups.iter().enumerate() {
             if dimtext[g.fields.0 as usize..g.fields.1 as usize] == dimtext[text.clone()] {
                 dimtext.truncate(start);
-                return u(i + 1);
+                return Some(u(i + 1));
             }
         }
         dimtext.extend_from_slice(scratch);
-        groups.push(Group { fields, keys: (fields.1, u(dimtext.len())), count });
-        u(groups.len())
+        groups.push(Group {
+            fields,
+            keys: (fields.1, u(dimtext.len())),
+            count,
+        });
+        Some(u(groups.len()))
     }
 }
 
@@ -218,7 +248,9 @@ fn fold(folded: &mut Vec<(Observation, u64)>) {
     }
     folded.sort_unstable_by(|a, b| {
         let (ka, kb) = (key(&a.0), key(&b.0));
-        ka.0.total_cmp(&kb.0).then(ka.1.cmp(&kb.1)).then(ka.2.cmp(&kb.2))
+        ka.0.total_cmp(&kb.0)
+            .then(ka.1.cmp(&kb.1))
+            .then(ka.2.cmp(&kb.2))
     });
     folded.dedup_by(|later, kept| {
         let same = {
@@ -274,7 +306,10 @@ pub(super) fn format_entry<'s>(
         cfg,
         st: &mut *st,
         track_names: cfg.validations.unique_names || cfg.validations.dimensions_exist,
-        e: EntryState { multiplicity, ..EntryState::default() },
+        e: EntryState {
+            multiplicity,
+            ..EntryState::default()
+        },
     };
     entry.write(&mut w);
     let e = w.e;
@@ -300,17 +335,19 @@ impl<'a> EntryWriter<'a> for EmfWriter<'_, 'a> {
     #[inline]
     fn value(&mut self, name: impl Into<Cow<'a, str>>, value: &(impl Value + ?Sized)) {
         let name = name.into();
-        if self.cfg.validations.names {
-            if name.is_empty() {
-                self.e.errors.invalid_mut("name can't be empty");
-                return;
-            }
-            if name == "_aws" {
-                self.e.errors.invalid_mut("name can't be `_aws`");
-                return;
-            }
+        // A field named `_aws` would replace the metadata object: never skipped.
+        if name == "_aws" {
+            self.e.errors.invalid_mut("name can't be `_aws`");
+            return;
         }
-        value.write(FieldWriter { w: self, name: &name });
+        if self.cfg.validations.names && name.is_empty() {
+            self.e.errors.invalid_mut("name can't be empty");
+            return;
+        }
+        value.write(FieldWriter {
+            w: self,
+            name: &name,
+        });
     }
 
     fn config(&mut self, config: &'a dyn EntryConfig) {
@@ -355,14 +392,21 @@ impl FieldWriter<'_, '_, '_> {
         push_escaped(props, self.name);
         let ne = props.len();
         props.extend_from_slice(b"\":");
-        (start, Loc { buf: BufId::Props, start: u(ns), end: u(ne) })
+        (
+            start,
+            Loc {
+                buf: BufId::Props,
+                start: u(ns),
+                end: u(ne),
+            },
+        )
     }
 
-    fn end_property(self, start: usize, loc: Loc) {
+    fn end_property(self, start: usize, loc: Loc, kind: Kind) {
         let st = &mut *self.w.st;
         st.note_field(loc, st.props.len() - start);
         if self.w.track_names
-            && st.is_duplicate(loc, Kind::Property, 0)
+            && st.is_duplicate(loc, kind, 0)
             && self.w.cfg.validations.unique_names
         {
             self.duplicate();
@@ -375,7 +419,7 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
     fn string(mut self, value: &str) {
         let (start, loc) = self.begin_property();
         push_string(&mut self.w.st.props, value);
-        self.end_property(start, loc);
+        self.end_property(start, loc, Kind::Property);
     }
 
     #[inline]
@@ -420,19 +464,24 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
 
         let mut dims = dimensions.into_iter().peekable();
         let group = if dims.peek().is_none() {
-            0
+            Ok(0)
         } else if self.w.e.split {
-            st.group_for(dims)
+            st.group_for(dims).ok_or("dimension name can't be `_aws`")
         } else if self.w.cfg.allow_ignored_dimensions {
-            0
+            Ok(0)
         } else {
-            st.vals.truncate(start);
-            let e = ValidationError::invalid(
+            Err(
                 "can't use per-metric dimensions without split entries - you probably want to remove WithDimensions<>",
             )
-            .for_field(self.name);
-            self.w.e.errors.extend_mut(e);
-            return;
+        };
+        let group = match group {
+            Ok(g) => g,
+            Err(reason) => {
+                st.vals.truncate(start);
+                let e = ValidationError::invalid(reason).for_field(self.name);
+                self.w.e.errors.extend_mut(e);
+                return;
+            }
         };
 
         let def_start = st.defs.len();
@@ -451,12 +500,26 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
             st.def_count += 1;
         }
         let def = (u(def_start), u(st.defs.len()));
-        st.recs.push(MetricRec { def, val: (u(start), u(val_end)), group, pass: 0 });
+        st.recs.push(MetricRec {
+            def,
+            val: (u(start), u(val_end)),
+            group,
+            pass: 0,
+        });
         for (k, &val) in st.pending.iter().enumerate() {
-            st.recs.push(MetricRec { def, val, group, pass: u(k + 1) });
+            st.recs.push(MetricRec {
+                def,
+                val,
+                group,
+                pass: u(k + 1),
+            });
             st.overflow = true;
         }
-        let loc = Loc { buf: BufId::Vals, start: u(ns), end: u(ne) };
+        let loc = Loc {
+            buf: BufId::Vals,
+            start: u(ns),
+            end: u(ne),
+        };
         st.note_field(loc, (val_end - start) + (st.defs.len() - def_start));
         if self.w.track_names
             && st.is_duplicate(loc, Kind::Metric, group)
@@ -477,7 +540,7 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
         match push_list_elements(props, values) {
             Ok(()) => {
                 props.push(b']');
-                self.end_property(start, loc);
+                self.end_property(start, loc, Kind::List);
             }
             Err(e) => {
                 props.truncate(start);

@@ -6,9 +6,9 @@ use std::sync::atomic::{Ordering, fence};
 use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
+use super::BackgroundQueueEvent;
 use super::flush::FlushSignal;
 use super::shared::{DropCause, Shared};
-use super::BackgroundQueueEvent;
 use crate::config::MetriqueValidationError;
 use crate::entry::Entry;
 use crate::rate_limit::rate_limited;
@@ -74,7 +74,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
         let _enter = span.enter();
         loop {
             let deadline = self.last_flush + self.cfg.flush_interval;
-            self.drain(Some(deadline));
+            self.drain(Some(deadline), false);
             self.serve_flush_requests();
             if self.shared.ctl.shutdown.load(Ordering::Acquire) {
                 break;
@@ -101,8 +101,9 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
         self.shut_down();
     }
 
-    /// Pops and writes until the queue is empty or `deadline` passes.
-    fn drain(&mut self, deadline: Option<Instant>) {
+    /// Pops and writes until the queue is empty or `deadline` passes (or, while running,
+    /// shutdown begins).
+    fn drain(&mut self, deadline: Option<Instant>, shutting_down: bool) {
         loop {
             let mut n = 0;
             while n < BATCH {
@@ -115,15 +116,15 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
                 n += 1;
             }
             self.publish();
+            self.shared.notify_space();
             if n < BATCH {
                 return;
             }
-            self.shared.notify_space();
             if self.shared.ctl.flush_requested.load(Ordering::Relaxed) {
                 self.serve_flush_requests();
             }
             if deadline.is_some_and(|d| Instant::now() >= d)
-                || self.shared.ctl.shutdown.load(Ordering::Relaxed)
+                || (!shutting_down && self.shared.ctl.shutdown.load(Ordering::Relaxed))
             {
                 return;
             }
@@ -172,7 +173,10 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
                 let queue = &*self.shared.hot.name;
                 rate_limited!(
                     Duration::from_secs(1),
-                    tracing::error!(queue, "metrique background queue: the stream panicked while writing an entry")
+                    tracing::error!(
+                        queue,
+                        "metrique background queue: the stream panicked while writing an entry"
+                    )
                 );
             }
         }
@@ -190,7 +194,12 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
 
     /// Picks up new flush requests and completes those whose entries are all written.
     fn serve_flush_requests(&mut self) {
-        if self.shared.ctl.flush_requested.swap(false, Ordering::AcqRel) {
+        if self
+            .shared
+            .ctl
+            .flush_requested
+            .swap(false, Ordering::AcqRel)
+        {
             let taken = std::mem::take(
                 &mut self
                     .shared
@@ -280,7 +289,10 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
                     ),
                     _ => rate_limited!(
                         Duration::from_secs(1),
-                        tracing::error!(queue, "metrique background queue: the stream panicked while flushing")
+                        tracing::error!(
+                            queue,
+                            "metrique background queue: the stream panicked while flushing"
+                        )
                     ),
                 }
             }
@@ -302,7 +314,10 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
         let name = &*self.shared.hot.name;
         let u = std::mem::take(&mut self.unreported);
         if u.written > 0 {
-            observer.on_event(name, BackgroundQueueEvent::MetricsEmitted { count: u.written });
+            observer.on_event(
+                name,
+                BackgroundQueueEvent::MetricsEmitted { count: u.written },
+            );
         }
         if u.io_errors > 0 {
             observer.on_event(name, BackgroundQueueEvent::IoErrors { count: u.io_errors });
@@ -336,7 +351,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
 
     fn shut_down(mut self) {
         let deadline = Instant::now().checked_add(self.cfg.shutdown_timeout);
-        self.drain(deadline);
+        self.drain(deadline, true);
         // Whatever is left could not be written in time.
         let mut left = 0u64;
         while self.shared.queue.pop().is_some() {
