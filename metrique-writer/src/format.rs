@@ -9,10 +9,10 @@ use crate::stream::{EntryIoStream, IoStreamError};
 pub mod emf;
 #[cfg(feature = "json")]
 pub mod json;
-#[cfg(feature = "local-format")]
-pub mod local;
 #[cfg(any(feature = "emf", feature = "json"))]
 pub(crate) mod json_encode;
+#[cfg(feature = "local-format")]
+pub mod local;
 
 /// A serialization of entries (EMF, JSON lines, …).
 pub trait Format {

@@ -376,7 +376,8 @@ impl<G: AttachGlobalEntrySink> GlobalEntrySink for G {
         AppendOnDrop::new(entry, G::sink())
     }
 
-    fn append_on_drop_default<E: Entry + Default + Send + 'static>() -> AppendOnDrop<E, BoxEntrySink> {
+    fn append_on_drop_default<E: Entry + Default + Send + 'static>() -> AppendOnDrop<E, BoxEntrySink>
+    {
         AppendOnDrop::new(E::default(), G::sink())
     }
 }

@@ -10,9 +10,9 @@ pub mod config;
 pub mod entry;
 pub mod format;
 pub mod global;
+pub mod rate_limit;
 pub mod sample;
 pub mod sink;
-pub mod rate_limit;
 pub mod stream;
 pub mod test_stream;
 #[cfg(feature = "test-util")]

@@ -59,9 +59,8 @@ impl RateLimiter {
     /// True if an event may happen now (and records it); false if one happened less than
     /// `interval` ago.
     pub fn try_acquire(&self, interval: Duration) -> bool {
-        let now = u64::try_from(time_since_arbitrary_epoch().as_nanos())
-            .unwrap_or(u64::MAX - 1)
-            + 1;
+        let now =
+            u64::try_from(time_since_arbitrary_epoch().as_nanos()).unwrap_or(u64::MAX - 1) + 1;
         let interval = u64::try_from(interval.as_nanos()).unwrap_or(u64::MAX);
         let last = self.last.load(Ordering::Relaxed);
         if last != 0 && now.saturating_sub(last) < interval {

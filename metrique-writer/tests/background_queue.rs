@@ -81,7 +81,10 @@ fn two_threads_to_a_file_lose_nothing() {
     assert_eq!((n, ids.len()), (100_000, 100_000), "lines, distinct ids");
     assert_eq!((ids[0], ids[99_999]), (0, 99_999));
     let stats = queue.stats();
-    assert_eq!((stats.appended, stats.written, stats.dropped), (100_000, 100_000, 0));
+    assert_eq!(
+        (stats.appended, stats.written, stats.dropped),
+        (100_000, 100_000, 0)
+    );
     assert_eq!(seen.emitted.load(Ordering::SeqCst), 100_000);
 }
 
@@ -143,7 +146,10 @@ fn drop_oldest_is_the_default() {
 fn drop_newest_keeps_what_is_queued() {
     let (ids, stats, seen) = overflow_run(OverflowPolicy::DropNewest, 10, 100);
     assert_eq!(ids, (0..=10).collect::<Vec<_>>());
-    assert_eq!((stats.appended, stats.dropped, stats.written), (101, 90, 11));
+    assert_eq!(
+        (stats.appended, stats.dropped, stats.written),
+        (101, 90, 11)
+    );
     assert_eq!(seen.overflows.load(Ordering::SeqCst), 90);
 }
 
@@ -281,7 +287,10 @@ fn invalid_entries_are_counted_and_skipped() {
     // Without a tracing subscriber the error is also reported in-band.
     let lines = buf.lines();
     assert_eq!(lines.len(), 3, "{lines:?}");
-    assert!(lines[1].starts_with("MetriqueValidationError="), "{lines:?}");
+    assert!(
+        lines[1].starts_with("MetriqueValidationError="),
+        "{lines:?}"
+    );
 }
 
 #[test]

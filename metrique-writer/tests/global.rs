@@ -138,7 +138,9 @@ fn sink_panics_when_nothing_is_attached() {
 fn try_sink_and_try_append_do_not_panic_when_nothing_is_attached() {
     assert!(NeverAttached::try_sink().is_none());
     assert_eq!(
-        NeverAttached::try_append(Req { id: 7, thread: 0 }).unwrap_err().id,
+        NeverAttached::try_append(Req { id: 7, thread: 0 })
+            .unwrap_err()
+            .id,
         7
     );
 }

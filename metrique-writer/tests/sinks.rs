@@ -6,9 +6,7 @@ mod support;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use metrique_writer::sink::{
-    DevNullSink, FlushImmediately, FlushImmediatelyEvent, VecEntrySink,
-};
+use metrique_writer::sink::{DevNullSink, FlushImmediately, FlushImmediatelyEvent, VecEntrySink};
 use metrique_writer::{EntrySink, FormatExt};
 use support::{FlakyStream, Invalid, LineFormat, Req, SharedBuf, id_of};
 

@@ -64,7 +64,10 @@ fn converts_every_kind_of_value() {
     assert_eq!(e.metrics["Success"], true);
     assert!(e.metrics["Success"].as_bool());
     assert_eq!(e.metrics["Latency"], 12.0);
-    assert_eq!(e.metrics["Latency"].unit, Unit::Second(metrique_writer::unit::NegativeScale::Milli));
+    assert_eq!(
+        e.metrics["Latency"].unit,
+        Unit::Second(metrique_writer::unit::NegativeScale::Milli)
+    );
     // lists become comma-joined strings
     assert_eq!(e.values["Tags"], "a,b,c");
     assert_eq!(e.values["Numbers"], "1,2");
@@ -124,6 +127,9 @@ fn destructures_like_upstream() {
 fn render_entry_sink_keeps_the_formatted_text() {
     let (rendered, sink) = render_entry_sink(LineFormat);
     sink.append(Req { id: 1, thread: 2 });
-    assert_eq!(rendered.entries(), vec!["Id=1 Thread=2 Operation=Get\n".to_owned()]);
+    assert_eq!(
+        rendered.entries(),
+        vec!["Id=1 Thread=2 Operation=Get\n".to_owned()]
+    );
     assert_eq!(rendered.to_string(), "Id=1 Thread=2 Operation=Get\n");
 }

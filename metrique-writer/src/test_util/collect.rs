@@ -41,7 +41,8 @@ struct ValueCollector<'e, 'n> {
 impl ValueCollector<'_, '_> {
     fn check_unique(&self) {
         assert!(
-            !self.entry.values.contains_key(self.name) && !self.entry.metrics.contains_key(self.name),
+            !self.entry.values.contains_key(self.name)
+                && !self.entry.metrics.contains_key(self.name),
             "`{}` was written twice",
             self.name
         );

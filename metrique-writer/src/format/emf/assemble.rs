@@ -63,13 +63,33 @@ pub(super) fn finish(
             push_dims_text(&mut scratch, st, None);
             st.scratch = scratch;
         }
-        let State { out, defs, vals, props, scratch, .. } = &mut *st;
-        let dims: &[u8] = if e.entry_dims.is_some() { scratch } else { &cfg.default_dims_text };
-        write_line(cfg, out, dims, millis, &[], props, |out| {
-            if let Some(d) = defs.get(1..) {
-                out.extend_from_slice(d);
-            }
-        }, |out| out.extend_from_slice(vals));
+        let State {
+            out,
+            defs,
+            vals,
+            props,
+            scratch,
+            ..
+        } = &mut *st;
+        let dims: &[u8] = if e.entry_dims.is_some() {
+            scratch
+        } else {
+            &cfg.default_dims_text
+        };
+        write_line(
+            cfg,
+            out,
+            dims,
+            millis,
+            &[],
+            props,
+            |out| {
+                if let Some(d) = defs.get(1..) {
+                    out.extend_from_slice(d);
+                }
+            },
+            |out| out.extend_from_slice(vals),
+        );
         if out.len() - 1 <= cfg.max_line_bytes {
             return Ok(());
         }
@@ -94,8 +114,11 @@ fn check_dimension_fields(
     e: &EntryState<'_>,
     errors: &mut crate::validate::ValidationErrorBuilder,
 ) {
-    let mut check = |st: &State, raw: &str, escaped: &[u8], hash: u64| {
-        match st.names.find(hash, escaped, |l| st.bytes(l)) {
+    let mut check =
+        |st: &State, raw: &str, escaped: &[u8], hash: u64| match st
+            .names
+            .find(hash, escaped, |l| st.bytes(l))
+        {
             None if cfg.validations.dimensions_exist && !e.unroutable => {
                 errors.extend_mut(ValidationError::invalid("missing dimension").for_field(raw));
             }
@@ -105,8 +128,7 @@ fn check_dimension_fields(
                 );
             }
             _ => {}
-        }
-    };
+        };
     for (raw, escaped, hash) in &cfg.default_keys {
         check(st, raw, escaped, *hash);
     }
@@ -210,7 +232,10 @@ fn write_line(
 /// The size-cap error for a line of `line` bytes.
 fn too_large(cfg: &EmfConfig, st: &State, line: usize) -> ValidationError {
     let (name, size) = match st.largest.loc {
-        Some(loc) => (String::from_utf8_lossy(st.bytes(loc)).into_owned(), st.largest.size),
+        Some(loc) => (
+            String::from_utf8_lossy(st.bytes(loc)).into_owned(),
+            st.largest.size,
+        ),
         None => (String::from("_aws"), line),
     };
     ValidationError::invalid(line_too_large_error(line, cfg.max_line_bytes, &name, size))
@@ -245,7 +270,12 @@ fn general(cfg: &EmfConfig, st: &mut State, millis: u64) -> Result<(), Validatio
         let mut dims = std::mem::take(&mut st.scratch);
         dims.clear();
         push_dims_text(&mut dims, st, group_keys.map(|r| &st.dimtext[r]));
-        let max_pass = st.recs.iter().filter(|r| r.group == g).map(|r| r.pass).max();
+        let max_pass = st
+            .recs
+            .iter()
+            .filter(|r| r.group == g)
+            .map(|r| r.pass)
+            .max();
         if max_pass.is_none() && (g != 0 || wrote_dimensioned) {
             st.scratch = dims;
             continue;
@@ -293,7 +323,8 @@ fn write_packed(
     fixed: usize,
 ) -> Result<(), ValidationError> {
     let namespaces = 1 + cfg.more_namespaces.len();
-    let cost = |r: &MetricRec| (r.val.1 - r.val.0) as usize + (r.def.1 - r.def.0) as usize * namespaces;
+    let cost =
+        |r: &MetricRec| (r.val.1 - r.val.0) as usize + (r.def.1 - r.def.0) as usize * namespaces;
     let mut i = 0;
     loop {
         // Greedy: take metrics while the line has room for their definitions and bytes.
@@ -314,7 +345,15 @@ fn write_packed(
             j += 1;
         }
         let line_start = st.out.len();
-        let State { out, recs, defs, vals, props, dimtext, .. } = &mut *st;
+        let State {
+            out,
+            recs,
+            defs,
+            vals,
+            props,
+            dimtext,
+            ..
+        } = &mut *st;
         let line = &idx[i..j];
         write_line(
             cfg,

@@ -105,7 +105,8 @@ impl State {
     /// Drops buffers that grew unusually large, so one huge entry does not pin memory.
     pub(crate) fn shrink_if_huge(&mut self) {
         const HUGE: usize = 4 << 20;
-        if self.out.capacity() > HUGE || self.vals.capacity() > HUGE || self.props.capacity() > HUGE {
+        if self.out.capacity() > HUGE || self.vals.capacity() > HUGE || self.props.capacity() > HUGE
+        {
             *self = State::default();
         }
     }
@@ -121,13 +122,18 @@ impl State {
 
     fn note_field(&mut self, loc: Loc, size: usize) {
         if size > self.largest.size {
-            self.largest = Largest { size, loc: Some(loc) };
+            self.largest = Largest {
+                size,
+                loc: Some(loc),
+            };
         }
     }
 
     /// Records a name; returns true if it was already written.
     fn is_duplicate(&mut self, loc: Loc, kind: Kind, group: u32) -> bool {
-        let State { names, vals, props, .. } = self;
+        let State {
+            names, vals, props, ..
+        } = self;
         let bytes_of = |l: Loc| {
             let b = match l.buf {
                 BufId::Vals => &vals[..],
@@ -144,7 +150,13 @@ impl State {
     /// that many distinct values remain, the rest go to continuation fields (`,"Name":{…}`)
     /// appended to `vals` and listed in `pending`.
     fn write_histogram(&mut self, name: (usize, usize), multiplicity: u64, split: bool) {
-        let State { obs, folded, vals, pending, .. } = self;
+        let State {
+            obs,
+            folded,
+            vals,
+            pending,
+            ..
+        } = self;
         folded.clear();
         pending.clear();
         let weighted = |o: Observation| {
@@ -159,7 +171,11 @@ impl State {
         if folded.len() > MAX_VALUES_PER_METRIC {
             fold(folded);
         }
-        let chunk = if split { MAX_VALUES_PER_METRIC } else { usize::MAX };
+        let chunk = if split {
+            MAX_VALUES_PER_METRIC
+        } else {
+            usize::MAX
+        };
         let mut parts = folded.chunks(chunk);
         if let Some(first) = parts.next() {
             push_values_counts(vals, first);
@@ -176,7 +192,12 @@ impl State {
 
     /// The group for a per-metric dimension tuple, created if new.
     fn group_for<'d>(&mut self, dims: impl Iterator<Item = (&'d str, &'d str)>) -> u32 {
-        let State { dimtext, scratch, groups, .. } = self;
+        let State {
+            dimtext,
+            scratch,
+            groups,
+            ..
+        } = self;
         let start = dimtext.len();
         scratch.clear();
         let mut count = 0;
@@ -201,7 +222,11 @@ impl State {
             }
         }
         dimtext.extend_from_slice(scratch);
-        groups.push(Group { fields, keys: (fields.1, u(dimtext.len())), count });
+        groups.push(Group {
+            fields,
+            keys: (fields.1, u(dimtext.len())),
+            count,
+        });
         u(groups.len())
     }
 }
@@ -218,7 +243,9 @@ fn fold(folded: &mut Vec<(Observation, u64)>) {
     }
     folded.sort_unstable_by(|a, b| {
         let (ka, kb) = (key(&a.0), key(&b.0));
-        ka.0.total_cmp(&kb.0).then(ka.1.cmp(&kb.1)).then(ka.2.cmp(&kb.2))
+        ka.0.total_cmp(&kb.0)
+            .then(ka.1.cmp(&kb.1))
+            .then(ka.2.cmp(&kb.2))
     });
     folded.dedup_by(|later, kept| {
         let same = {
@@ -274,7 +301,10 @@ pub(super) fn format_entry<'s>(
         cfg,
         st: &mut *st,
         track_names: cfg.validations.unique_names || cfg.validations.dimensions_exist,
-        e: EntryState { multiplicity, ..EntryState::default() },
+        e: EntryState {
+            multiplicity,
+            ..EntryState::default()
+        },
     };
     entry.write(&mut w);
     let e = w.e;
@@ -310,7 +340,10 @@ impl<'a> EntryWriter<'a> for EmfWriter<'_, 'a> {
                 return;
             }
         }
-        value.write(FieldWriter { w: self, name: &name });
+        value.write(FieldWriter {
+            w: self,
+            name: &name,
+        });
     }
 
     fn config(&mut self, config: &'a dyn EntryConfig) {
@@ -355,7 +388,14 @@ impl FieldWriter<'_, '_, '_> {
         push_escaped(props, self.name);
         let ne = props.len();
         props.extend_from_slice(b"\":");
-        (start, Loc { buf: BufId::Props, start: u(ns), end: u(ne) })
+        (
+            start,
+            Loc {
+                buf: BufId::Props,
+                start: u(ns),
+                end: u(ne),
+            },
+        )
     }
 
     fn end_property(self, start: usize, loc: Loc) {
@@ -451,12 +491,26 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
             st.def_count += 1;
         }
         let def = (u(def_start), u(st.defs.len()));
-        st.recs.push(MetricRec { def, val: (u(start), u(val_end)), group, pass: 0 });
+        st.recs.push(MetricRec {
+            def,
+            val: (u(start), u(val_end)),
+            group,
+            pass: 0,
+        });
         for (k, &val) in st.pending.iter().enumerate() {
-            st.recs.push(MetricRec { def, val, group, pass: u(k + 1) });
+            st.recs.push(MetricRec {
+                def,
+                val,
+                group,
+                pass: u(k + 1),
+            });
             st.overflow = true;
         }
-        let loc = Loc { buf: BufId::Vals, start: u(ns), end: u(ne) };
+        let loc = Loc {
+            buf: BufId::Vals,
+            start: u(ns),
+            end: u(ne),
+        };
         st.note_field(loc, (val_end - start) + (st.defs.len() - def_start));
         if self.w.track_names
             && st.is_duplicate(loc, Kind::Metric, group)

@@ -6,9 +6,9 @@ use std::sync::atomic::{Ordering, fence};
 use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
+use super::BackgroundQueueEvent;
 use super::flush::FlushSignal;
 use super::shared::{DropCause, Shared};
-use super::BackgroundQueueEvent;
 use crate::config::MetriqueValidationError;
 use crate::entry::Entry;
 use crate::rate_limit::rate_limited;
@@ -173,7 +173,10 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
                 let queue = &*self.shared.hot.name;
                 rate_limited!(
                     Duration::from_secs(1),
-                    tracing::error!(queue, "metrique background queue: the stream panicked while writing an entry")
+                    tracing::error!(
+                        queue,
+                        "metrique background queue: the stream panicked while writing an entry"
+                    )
                 );
             }
         }
@@ -191,7 +194,12 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
 
     /// Picks up new flush requests and completes those whose entries are all written.
     fn serve_flush_requests(&mut self) {
-        if self.shared.ctl.flush_requested.swap(false, Ordering::AcqRel) {
+        if self
+            .shared
+            .ctl
+            .flush_requested
+            .swap(false, Ordering::AcqRel)
+        {
             let taken = std::mem::take(
                 &mut self
                     .shared
@@ -281,7 +289,10 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
                     ),
                     _ => rate_limited!(
                         Duration::from_secs(1),
-                        tracing::error!(queue, "metrique background queue: the stream panicked while flushing")
+                        tracing::error!(
+                            queue,
+                            "metrique background queue: the stream panicked while flushing"
+                        )
                     ),
                 }
             }
@@ -303,7 +314,10 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
         let name = &*self.shared.hot.name;
         let u = std::mem::take(&mut self.unreported);
         if u.written > 0 {
-            observer.on_event(name, BackgroundQueueEvent::MetricsEmitted { count: u.written });
+            observer.on_event(
+                name,
+                BackgroundQueueEvent::MetricsEmitted { count: u.written },
+            );
         }
         if u.io_errors > 0 {
             observer.on_event(name, BackgroundQueueEvent::IoErrors { count: u.io_errors });
