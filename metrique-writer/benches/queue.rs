@@ -56,14 +56,18 @@ fn request(i: u64) -> Request {
     let start = Instant::now();
     let timestamp = SystemTime::now();
     Request {
-        operation: if i % 3 == 0 { "GetItem" } else { "PutItem" },
+        operation: if i.is_multiple_of(3) {
+            "GetItem"
+        } else {
+            "PutItem"
+        },
         timestamp,
         items_processed: i % 17,
         bytes_sent: i * 31 % 4096,
         retries: i % 3,
-        cache_hit: i % 2 == 0,
-        success: i % 10 != 0,
-        upstream_latency_us: (i % 4 != 0).then_some(i % 1000),
+        cache_hit: i.is_multiple_of(2),
+        success: !i.is_multiple_of(10),
+        upstream_latency_us: (!i.is_multiple_of(4)).then_some(i % 1000),
         score: (i % 100) as f64 / 7.0,
         availability_zone: "us-east-1a",
         latency: start.elapsed(),
@@ -78,8 +82,11 @@ fn output() -> BufWriter<std::fs::File> {
     BufWriter::with_capacity(64 * 1024, tempfile::tempfile().expect("temp file"))
 }
 
-/// One burst through a queue; returns (seconds until joined, written, dropped).
-fn run_queue(policy: OverflowPolicy) -> (f64, u64, u64) {
+/// Seconds until everything was written, entries written, entries dropped.
+type Run = (f64, u64, u64);
+
+/// One burst through a queue.
+fn run_queue(policy: OverflowPolicy) -> Run {
     let written = Arc::new(AtomicU64::new(0));
     let dropped = Arc::new(AtomicU64::new(0));
     let (w, d) = (written.clone(), dropped.clone());
@@ -116,7 +123,7 @@ fn run_queue(policy: OverflowPolicy) -> (f64, u64, u64) {
 }
 
 /// The limit: a bounded std channel (producers block) to one formatting thread.
-fn run_channel() -> (f64, u64, u64) {
+fn run_channel() -> Run {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Request>(64 * 1024);
     let t0 = Instant::now();
     let consumer = std::thread::spawn(move || {
@@ -146,7 +153,7 @@ fn run_channel() -> (f64, u64, u64) {
 }
 
 /// Formatting alone, on one thread, into a reused buffer: the writer thread's floor.
-fn run_format_only() -> (f64, u64, u64) {
+fn run_format_only() -> Run {
     let mut emf = emf();
     let mut buf = Vec::with_capacity(1 << 20);
     let t0 = Instant::now();
@@ -163,7 +170,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("queue_1M_2_threads_emf_to_file");
     g.sample_size(10);
     g.throughput(Throughput::Elements(BURST));
-    let rows: [(&str, &dyn Fn() -> (f64, u64, u64)); 5] = [
+    let rows: [(&str, &dyn Fn() -> Run); 5] = [
         ("format_only_1_thread", &run_format_only),
         ("drop_oldest", &|| run_queue(OverflowPolicy::DropOldest)),
         ("drop_newest", &|| run_queue(OverflowPolicy::DropNewest)),
