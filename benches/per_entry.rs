@@ -98,11 +98,22 @@ fn hand_written(out: &mut Vec<u8>, i: u64, latency_ms: f64, ts_ms: u64) {
     out.extend_from_slice(br#","ItemsProcessed":"#);
     out.extend_from_slice(ib.format(i % 17).as_bytes());
     out.extend_from_slice(br#","BytesSent":"#);
-    out.extend_from_slice(ib.format(i.wrapping_mul(2_654_435_761) % 100_000).as_bytes());
+    out.extend_from_slice(
+        ib.format(i.wrapping_mul(2_654_435_761) % 100_000)
+            .as_bytes(),
+    );
     out.extend_from_slice(br#","Retries":"#);
     out.extend_from_slice(ib.format(i % 3).as_bytes());
-    out.extend_from_slice(if i % 2 == 0 { br#","CacheHit":1"# } else { br#","CacheHit":0"# });
-    out.extend_from_slice(if i % 10 != 0 { br#","Success":1"# } else { br#","Success":0"# });
+    out.extend_from_slice(if i % 2 == 0 {
+        br#","CacheHit":1"#
+    } else {
+        br#","CacheHit":0"#
+    });
+    out.extend_from_slice(if i % 10 != 0 {
+        br#","Success":1"#
+    } else {
+        br#","Success":0"#
+    });
     if let Some(u) = upstream {
         out.extend_from_slice(br#","UpstreamLatencyUs":"#);
         out.extend_from_slice(ib.format(u).as_bytes());
@@ -160,7 +171,12 @@ fn per_entry(c: &mut Criterion) {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis() as u64);
             buf.clear();
-            hand_written(&mut buf, black_box(i), started.elapsed().as_secs_f64() * 1e3, ts);
+            hand_written(
+                &mut buf,
+                black_box(i),
+                started.elapsed().as_secs_f64() * 1e3,
+                ts,
+            );
             black_box(&buf);
         })
     });

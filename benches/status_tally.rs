@@ -108,15 +108,19 @@ fn tally(c: &mut Criterion) {
     g.throughput(Throughput::Elements(N as u64));
     g.sample_size(10);
     for workers in [1usize, 2] {
-        g.bench_with_input(BenchmarkId::new("seed mutex", workers), &workers, |b, &w| {
-            b.iter(|| black_box(naive_mutex(&statuses, w)))
-        });
+        g.bench_with_input(
+            BenchmarkId::new("seed mutex", workers),
+            &workers,
+            |b, &w| b.iter(|| black_box(naive_mutex(&statuses, w))),
+        );
         g.bench_with_input(BenchmarkId::new("Counter", workers), &workers, |b, &w| {
             b.iter(|| black_box(counters(&statuses, w)))
         });
-        g.bench_with_input(BenchmarkId::new("per-thread merge (limit)", workers), &workers, |b, &w| {
-            b.iter(|| black_box(per_thread(&statuses, w)))
-        });
+        g.bench_with_input(
+            BenchmarkId::new("per-thread merge (limit)", workers),
+            &workers,
+            |b, &w| b.iter(|| black_box(per_thread(&statuses, w))),
+        );
     }
     g.finish();
 }

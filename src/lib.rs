@@ -62,7 +62,7 @@ pub mod unit {
 #[doc(hidden)]
 pub mod __private {
     pub use metrique_core::__private::{
-        IfYouSeeThisUseSubfieldOwned, sample_group_element, timestamp,
+        CloseByRef, IfYouSeeThisUseSubfieldOwned, sample_group_element, timestamp,
     };
     pub use metrique_core::{
         __metrique_name as name, __metrique_sample_group_prefixed as sample_group_prefixed,

@@ -33,14 +33,24 @@ fn variants_write_the_tag_then_their_fields() {
     assert_eq!(r.names(), ["OperationKind", "ChildCount"]);
     assert_eq!(r.get("OperationKind"), "get");
 
-    let r = record_metric(Request::Put { bytes_written: 5, _scratch: String::new(), inner: Child { child_count: 1 } });
-    assert_eq!(r.names(), ["OperationKind", "BytesWritten", "InnerChildCount"]);
+    let r = record_metric(Request::Put {
+        bytes_written: 5,
+        _scratch: String::new(),
+        inner: Child { child_count: 1 },
+    });
+    assert_eq!(
+        r.names(),
+        ["OperationKind", "BytesWritten", "InnerChildCount"]
+    );
     assert_eq!(r.get("OperationKind"), "Put");
 }
 
 #[test]
 fn tag_sample_group() {
-    assert_eq!(sample_group(Request::Ping), [("OperationKind".to_owned(), "Ping".to_owned())]);
+    assert_eq!(
+        sample_group(Request::Ping),
+        [("OperationKind".to_owned(), "Ping".to_owned())]
+    );
 }
 
 #[metrics(tag(name_exact = "op"), rename_all = "kebab-case")]
@@ -63,6 +73,9 @@ struct Holder {
 
 #[test]
 fn entry_enums_flatten_into_structs() {
-    let r = record_metric(Holder { request: Request::Ping, total: 1 });
+    let r = record_metric(Holder {
+        request: Request::Ping,
+        total: 1,
+    });
     assert_eq!(r.names(), ["OperationKind", "total"]);
 }

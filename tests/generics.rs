@@ -15,7 +15,10 @@ struct Borrowed<'a> {
 #[test]
 fn lifetimes() {
     let op = String::from("dynamic");
-    let r = record_metric(Borrowed { operation: &op, count: 1 });
+    let r = record_metric(Borrowed {
+        operation: &op,
+        count: 1,
+    });
     assert_eq!(r.get("operation"), "dynamic");
     // The guard alias substitutes 'static.
     let _: Option<BorrowedGuard<util::CollectSink<metrique::RootMetric<Borrowed<'static>>>>> = None;
@@ -37,7 +40,11 @@ struct Generic<T: CloseEntry, V> {
 
 #[test]
 fn type_parameters() {
-    let r = record_metric(Generic { child: Inner { x: 1 }, value: 2u32, _marker: () });
+    let r = record_metric(Generic {
+        child: Inner { x: 1 },
+        value: 2u32,
+        _marker: (),
+    });
     assert_eq!(r.names(), ["x", "value"]);
 }
 
@@ -64,7 +71,10 @@ macro_rules! declare {
         }
         impl $name {
             pub(crate) fn new(v: u64) -> Self {
-                let this = Self { $field: v, inner: Inner { x: v } };
+                let this = Self {
+                    $field: v,
+                    inner: Inner { x: v },
+                };
                 this
             }
         }

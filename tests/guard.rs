@@ -2,9 +2,9 @@
 
 mod util;
 
+use metrique::RootMetric;
 use metrique::unit_of_work::metrics;
 use util::CollectSink as VecEntrySink;
-use metrique::RootMetric;
 
 #[metrics(rename_all = "PascalCase", emf::dimension_sets = [["Operation"], []])]
 struct RequestMetrics {
@@ -16,7 +16,11 @@ struct RequestMetrics {
 fn append_on_drop_appends_the_closed_entry() {
     let sink: VecEntrySink<RootMetric<RequestMetrics>> = VecEntrySink::default();
     {
-        let mut guard: RequestMetricsGuard<_> = RequestMetrics { operation: "Get", count: 0 }.append_on_drop(sink.clone());
+        let mut guard: RequestMetricsGuard<_> = RequestMetrics {
+            operation: "Get",
+            count: 0,
+        }
+        .append_on_drop(sink.clone());
         guard.count += 2;
     }
     let entries = sink.drain();

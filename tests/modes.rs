@@ -5,11 +5,11 @@ mod util;
 
 use std::sync::Arc;
 
+use metrique::CloseValue;
 use metrique::unit::{Millisecond, Second};
 use metrique::unit_of_work::metrics;
 use metrique::writer::value::{Distribution, ToString};
 use metrique::writer::{Entry, EntryWriter};
-use metrique::CloseValue;
 use util::{record_metric, sample_group};
 
 #[metrics(subfield)]
@@ -74,7 +74,10 @@ struct Root {
 }
 
 fn root() -> Root {
-    let by_ref = ByRef { hits: 5, label: "lbl".into() };
+    let by_ref = ByRef {
+        hits: 5,
+        label: "lbl".into(),
+    };
     Root {
         operation: Operation::GetItem,
         by_ref,
@@ -82,7 +85,10 @@ fn root() -> Root {
         manual: Manual,
         displayed: std::net::Ipv4Addr::LOCALHOST,
         wrapped: Wrapped(9),
-        region: Region { name: "eu", _not_written: 0 },
+        region: Region {
+            name: "eu",
+            _not_written: 0,
+        },
         took: std::time::Duration::from_millis(1500),
         flagged: 3,
         maybe: None,
@@ -116,7 +122,8 @@ fn everything_is_written_in_order_with_the_right_names() {
 fn sample_groups_chain_fields_and_flattened_entries() {
     assert_eq!(
         sample_group(root()),
-        [("Operation", "get_item"), ("m", "1"), ("Region", "eu")].map(|(a, b)| (a.to_owned(), b.to_owned()))
+        [("Operation", "get_item"), ("m", "1"), ("Region", "eu")]
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
     );
 }
 
@@ -133,7 +140,10 @@ fn value_string_enums() {
 
 #[test]
 fn subfield_closes_by_reference() {
-    let by_ref = ByRef { hits: 2, label: "l".into() };
+    let by_ref = ByRef {
+        hits: 2,
+        label: "l".into(),
+    };
     let closed_twice = ((&by_ref).close(), (&by_ref).close());
     let _ = closed_twice;
     #[metrics]
@@ -141,7 +151,9 @@ fn subfield_closes_by_reference() {
         #[metrics(flatten)]
         child: Arc<ByRef>,
     }
-    let r = record_metric(Parent { child: Arc::new(by_ref) });
+    let r = record_metric(Parent {
+        child: Arc::new(by_ref),
+    });
     assert_eq!(r.names(), ["hits", "label"]);
     assert_eq!(r.get("hits"), "2");
 }

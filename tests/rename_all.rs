@@ -17,7 +17,11 @@ macro_rules! styled {
         }
         impl Default for $name {
             fn default() -> Self {
-                Self { foo_bar: 1, status_5xx: 2, named: 3 }
+                Self {
+                    foo_bar: 1,
+                    status_5xx: 2,
+                    named: 3,
+                }
             }
         }
     };
@@ -31,13 +35,31 @@ styled!(PreservedUpper, "Preserve");
 
 #[test]
 fn each_rename_all_style() {
-    assert_eq!(record_metric(Pascal::default()).names(), ["FooBar", "Status5Xx", "Verbatim"]);
-    assert_eq!(record_metric(Snake::default()).names(), ["foo_bar", "status_5xx", "Verbatim"]);
-    assert_eq!(record_metric(Kebab::default()).names(), ["foo-bar", "status-5xx", "Verbatim"]);
+    assert_eq!(
+        record_metric(Pascal::default()).names(),
+        ["FooBar", "Status5Xx", "Verbatim"]
+    );
+    assert_eq!(
+        record_metric(Snake::default()).names(),
+        ["foo_bar", "status_5xx", "Verbatim"]
+    );
+    assert_eq!(
+        record_metric(Kebab::default()).names(),
+        ["foo-bar", "status-5xx", "Verbatim"]
+    );
     // Deliberately better than metrique 0.1.33, which degrades SCREAMING to snake_case.
-    assert_eq!(record_metric(Screaming::default()).names(), ["FOO_BAR", "STATUS_5XX", "Verbatim"]);
-    assert_eq!(record_metric(Preserved::default()).names(), ["foo_bar", "status_5xx", "Verbatim"]);
-    assert_eq!(record_metric(PreservedUpper::default()).names(), ["foo_bar", "status_5xx", "Verbatim"]);
+    assert_eq!(
+        record_metric(Screaming::default()).names(),
+        ["FOO_BAR", "STATUS_5XX", "Verbatim"]
+    );
+    assert_eq!(
+        record_metric(Preserved::default()).names(),
+        ["foo_bar", "status_5xx", "Verbatim"]
+    );
+    assert_eq!(
+        record_metric(PreservedUpper::default()).names(),
+        ["foo_bar", "status_5xx", "Verbatim"]
+    );
 }
 
 #[metrics(rename_all = "PascalCase")]
@@ -56,7 +78,10 @@ struct AcronymsSnake {
 
 #[test]
 fn digits_and_acronyms() {
-    let r = record_metric(Acronyms { XMLHttpRequest: 1, FooBARBaz: 2 });
+    let r = record_metric(Acronyms {
+        XMLHttpRequest: 1,
+        FooBARBaz: 2,
+    });
     assert_eq!(r.names(), ["XmlhttpRequest", "FooBARBaz"]);
     let r = record_metric(AcronymsSnake { HTTPSConnection: 1 });
     assert_eq!(r.names(), ["https_connection"]);
@@ -77,7 +102,9 @@ struct PascalRootWithSnakeChild {
 
 #[test]
 fn example_flattened_snake_child_with_container_prefix() {
-    let r = record_metric(PascalRootWithSnakeChild { child: SnakePrefixed { a: 1 } });
+    let r = record_metric(PascalRootWithSnakeChild {
+        child: SnakePrefixed { a: 1 },
+    });
     assert_eq!(r.names(), ["prefix_a"]);
 }
 
@@ -104,7 +131,9 @@ struct PascalRoot {
 
 #[test]
 fn example_child_inherits_parent_style() {
-    let r = record_metric(PascalRoot { child: InheritingChild { this_is_b_field: 1 } });
+    let r = record_metric(PascalRoot {
+        child: InheritingChild { this_is_b_field: 1 },
+    });
     assert_eq!(r.names(), ["PrefixThisIsBField"]);
 }
 
@@ -122,7 +151,9 @@ struct SnakeRoot {
 
 #[test]
 fn example_flatten_prefix_applies_to_named_fields() {
-    let r = record_metric(SnakeRoot { ducks: Ducks { n: 1 } });
+    let r = record_metric(SnakeRoot {
+        ducks: Ducks { n: 1 },
+    });
     assert_eq!(r.names(), ["waterfowl_NDucks"]);
 }
 
@@ -139,7 +170,9 @@ struct KebabRoot {
 
 #[test]
 fn example_exact_flatten_prefix() {
-    let r = record_metric(KebabRoot { latency: Latency { request_latency: 1 } });
+    let r = record_metric(KebabRoot {
+        latency: Latency { request_latency: 1 },
+    });
     assert_eq!(r.names(), ["API:request-latency"]);
 }
 
@@ -157,7 +190,10 @@ struct KebabParent {
 
 #[test]
 fn example_prefix_in_parent_style_child_in_its_own() {
-    let r = record_metric(KebabParent { child: PascalChild { api_latency: 1 }, own_field: 2 });
+    let r = record_metric(KebabParent {
+        child: PascalChild { api_latency: 1 },
+        own_field: 2,
+    });
     assert_eq!(r.names(), ["his-ApiLatency", "own-field"]);
 }
 
@@ -180,7 +216,11 @@ struct NestedSnake {
 
 #[test]
 fn prefix_chains_accumulate_across_levels() {
-    let r = record_metric(Nested { pascal: NestedSnake { inner: Downstream { call_count: 1 } } });
+    let r = record_metric(Nested {
+        pascal: NestedSnake {
+            inner: Downstream { call_count: 1 },
+        },
+    });
     assert_eq!(r.names(), ["Downstreaminner_call_count"]);
 }
 
@@ -193,5 +233,12 @@ struct ContainerPrefix {
 
 #[test]
 fn container_prefix_is_inflected_with_the_field_but_not_names() {
-    assert_eq!(record_metric(ContainerPrefix { latency: 1, other: 2 }).names(), ["ApiLatency", "Exact"]);
+    assert_eq!(
+        record_metric(ContainerPrefix {
+            latency: 1,
+            other: 2
+        })
+        .names(),
+        ["ApiLatency", "Exact"]
+    );
 }

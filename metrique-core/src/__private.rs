@@ -11,7 +11,19 @@ use crate::close::{CloseValue, CloseValueRef};
 /// By-reference closing, as `#[metrics(subfield)]` does it. A field type that cannot be closed by
 /// reference makes rustc name this wrapper, which says what to do: use `subfield_owned`.
 #[derive(Debug)]
-pub struct IfYouSeeThisUseSubfieldOwned<T>(pub T);
+pub struct IfYouSeeThisUseSubfieldOwned<T: ?Sized>(pub T);
+
+/// The closed type of a field closed by reference, named through the wrapper (as
+/// `<IfYouSeeThisUseSubfieldOwned<F> as CloseByRef>::Closed`) so that the error on the entry's
+/// field type mentions it too.
+pub trait CloseByRef {
+    /// `<F as CloseValueRef>::Closed`.
+    type Closed;
+}
+
+impl<T: CloseValueRef + ?Sized> CloseByRef for IfYouSeeThisUseSubfieldOwned<T> {
+    type Closed = T::Closed;
+}
 
 impl<T: CloseValueRef + ?Sized> CloseValue for IfYouSeeThisUseSubfieldOwned<&T> {
     type Closed = T::Closed;

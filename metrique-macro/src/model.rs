@@ -308,7 +308,7 @@ pub(crate) fn check_prefix(lit: &LitStr, container: bool, errs: &mut Errors) -> 
     let mut ok = check_name(lit, "prefix", errs);
     if let Some(c) = naming::invalid_prefix_char(&value) {
         let extra = if c == '.' {
-            " (metrique no longer inflects `.` in prefixes: write `exact_prefix` to keep the dot verbatim)"
+            " (dots are never inflected)"
         } else {
             ""
         };

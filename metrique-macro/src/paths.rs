@@ -84,6 +84,10 @@ pub(crate) fn sample_group_prefixed_macro() -> TokenStream {
 pub(crate) fn subfield_owned_hint() -> TokenStream {
     quote!(::metrique::__private::IfYouSeeThisUseSubfieldOwned)
 }
+/// `<IfYouSeeThisUseSubfieldOwned<F> as CloseByRef>::Closed`: a by-reference closed type.
+pub(crate) fn close_by_ref() -> TokenStream {
+    quote!(::metrique::__private::CloseByRef)
+}
 /// `timestamp(&closed) -> SystemTime` (requires `Copy + Into<SystemTime>`).
 pub(crate) fn timestamp_fn() -> TokenStream {
     quote!(::metrique::__private::timestamp)

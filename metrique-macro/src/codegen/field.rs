@@ -29,8 +29,8 @@ fn closed_inner(f: &Field, mode: Mode) -> TokenStream {
     if f.no_close {
         quote!(#ty)
     } else if mode.by_ref() {
-        let cvr = paths::close_value_ref();
-        quote_spanned!(f.span=> <#ty as #cvr>::Closed)
+        let (hint, by_ref) = (paths::subfield_owned_hint(), paths::close_by_ref());
+        quote_spanned!(f.span=> <#hint<#ty> as #by_ref>::Closed)
     } else {
         let cv = paths::close_value();
         quote_spanned!(f.span=> <#ty as #cv>::Closed)

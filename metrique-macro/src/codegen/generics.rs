@@ -14,10 +14,10 @@ pub(crate) fn mentions_type_param(ty: &Type, generics: &Generics) -> bool {
     }
     impl<'ast> Visit<'ast> for Finder<'_> {
         fn visit_path(&mut self, path: &'ast syn::Path) {
-            if let Some(first) = path.segments.first() {
-                if self.generics.type_params().any(|p| p.ident == first.ident) {
-                    self.found = true;
-                }
+            if let Some(first) = path.segments.first()
+                && self.generics.type_params().any(|p| p.ident == first.ident)
+            {
+                self.found = true;
             }
             syn::visit::visit_path(self, path);
         }

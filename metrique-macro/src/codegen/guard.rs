@@ -45,7 +45,10 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
         // Bounding the entry type (not `Self: CloseEntry`, which would shadow the `CloseValue`
         // impl and stop `Self::Closed` from normalizing).
         let ie = paths::inflectable_entry();
-        (quote!(#guard_ty<Self, #q>), Some(quote!(where #entry #ty_generics: #ie)))
+        (
+            quote!(#guard_ty<Self, #q>),
+            Some(quote!(where #entry #ty_generics: #ie)),
+        )
     };
     // `dead_code` fires on these convenience items when a private type never uses them (it does
     // for items spanned inside a caller's `macro_rules!`).

@@ -70,7 +70,11 @@ impl Field {
         let cfgs = field
             .attrs
             .iter()
-            .filter(|a| ["cfg", "cfg_attr", "allow"].iter().any(|k| a.path().is_ident(k)))
+            .filter(|a| {
+                ["cfg", "cfg_attr", "allow"]
+                    .iter()
+                    .any(|k| a.path().is_ident(k))
+            })
             .cloned()
             .collect();
 

@@ -73,6 +73,7 @@ impl Variant {
             }
             let field = Field::from_raw(f, i, &attrs, container, errs);
             if !named
+                && container.mode != Mode::ValueString
                 && !matches!(
                     field.kind,
                     FieldKind::Flatten { .. } | FieldKind::FlattenEntry | FieldKind::Ignore

@@ -246,8 +246,8 @@ impl EmfBuilder {
     }
 
     /// Skips (or re-enables) every skippable validation: unique names, dimension presence and
-    /// name checks (empty, `_aws`). Never skipped: timestamps, value errors, entry-dimension
-    /// misuse and the CloudWatch [`limits`].
+    /// empty names. Never skipped: a field named `_aws` (it would replace the EMF metadata),
+    /// two timestamps, value errors, entry-dimension misuse and the CloudWatch [`limits`].
     pub fn skip_all_validations(mut self, skip: bool) -> Self {
         let on = !skip;
         self.validations = Validations {

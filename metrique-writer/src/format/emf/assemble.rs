@@ -127,6 +127,11 @@ fn check_dimension_fields(
                     ValidationError::invalid("can't use metric in dimension field").for_field(raw),
                 );
             }
+            Some(r) if r.kind == Kind::List && cfg.validations.unique_names => {
+                errors.extend_mut(
+                    ValidationError::invalid("can't use a list in dimension field").for_field(raw),
+                );
+            }
             _ => {}
         };
     for (raw, escaped, hash) in &cfg.default_keys {

@@ -21,7 +21,10 @@ pub(super) struct Loc {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {
     Metric,
+    /// A string property.
     Property,
+    /// A list property (not usable as a dimension).
+    List,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -113,7 +116,7 @@ impl NameTable {
         while self.slots[p] != 0 {
             let r = self.recs[self.slots[p] as usize - 1];
             if r.hash == hash
-                && (r.kind == Kind::Property || kind == Kind::Property || r.group == group)
+                && (r.kind != Kind::Metric || kind != Kind::Metric || r.group == group)
                 && bytes_of(r.loc) == name
             {
                 return Some(r);
@@ -134,7 +137,7 @@ impl NameTable {
         None
     }
 
-    /// Finds a name (any group), preferring a property.
+    /// Finds a name (any group), preferring a string property.
     pub(super) fn find<'b>(
         &self,
         hash: u64,

@@ -190,8 +190,9 @@ impl State {
         }
     }
 
-    /// The group for a per-metric dimension tuple, created if new.
-    fn group_for<'d>(&mut self, dims: impl Iterator<Item = (&'d str, &'d str)>) -> u32 {
+    /// The group for a per-metric dimension tuple, created if new. `None` if a key is `_aws`
+    /// (it would replace the EMF metadata).
+    fn group_for<'d>(&mut self, dims: impl Iterator<Item = (&'d str, &'d str)>) -> Option<u32> {
         let State {
             dimtext,
             scratch,
@@ -202,6 +203,10 @@ impl State {
         scratch.clear();
         let mut count = 0;
         for (k, v) in dims {
+            if k == "_aws" {
+                dimtext.truncate(start);
+                return None;
+            }
             dimtext.push(b',');
             let ks = dimtext.len();
             push_string(dimtext, k);
@@ -218,7 +223,7 @@ impl State {
         for (i, g) in groups.iter().enumerate() {
             if dimtext[g.fields.0 as usize..g.fields.1 as usize] == dimtext[text.clone()] {
                 dimtext.truncate(start);
-                return u(i + 1);
+                return Some(u(i + 1));
             }
         }
         dimtext.extend_from_slice(scratch);
@@ -227,7 +232,7 @@ impl State {
             keys: (fields.1, u(dimtext.len())),
             count,
         });
-        u(groups.len())
+        Some(u(groups.len()))
     }
 }
 
@@ -330,15 +335,14 @@ impl<'a> EntryWriter<'a> for EmfWriter<'_, 'a> {
     #[inline]
     fn value(&mut self, name: impl Into<Cow<'a, str>>, value: &(impl Value + ?Sized)) {
         let name = name.into();
-        if self.cfg.validations.names {
-            if name.is_empty() {
-                self.e.errors.invalid_mut("name can't be empty");
-                return;
-            }
-            if name == "_aws" {
-                self.e.errors.invalid_mut("name can't be `_aws`");
-                return;
-            }
+        // A field named `_aws` would replace the metadata object: never skipped.
+        if name == "_aws" {
+            self.e.errors.invalid_mut("name can't be `_aws`");
+            return;
+        }
+        if self.cfg.validations.names && name.is_empty() {
+            self.e.errors.invalid_mut("name can't be empty");
+            return;
         }
         value.write(FieldWriter {
             w: self,
@@ -398,11 +402,11 @@ impl FieldWriter<'_, '_, '_> {
         )
     }
 
-    fn end_property(self, start: usize, loc: Loc) {
+    fn end_property(self, start: usize, loc: Loc, kind: Kind) {
         let st = &mut *self.w.st;
         st.note_field(loc, st.props.len() - start);
         if self.w.track_names
-            && st.is_duplicate(loc, Kind::Property, 0)
+            && st.is_duplicate(loc, kind, 0)
             && self.w.cfg.validations.unique_names
         {
             self.duplicate();
@@ -415,7 +419,7 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
     fn string(mut self, value: &str) {
         let (start, loc) = self.begin_property();
         push_string(&mut self.w.st.props, value);
-        self.end_property(start, loc);
+        self.end_property(start, loc, Kind::Property);
     }
 
     #[inline]
@@ -460,19 +464,24 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
 
         let mut dims = dimensions.into_iter().peekable();
         let group = if dims.peek().is_none() {
-            0
+            Ok(0)
         } else if self.w.e.split {
-            st.group_for(dims)
+            st.group_for(dims).ok_or("dimension name can't be `_aws`")
         } else if self.w.cfg.allow_ignored_dimensions {
-            0
+            Ok(0)
         } else {
-            st.vals.truncate(start);
-            let e = ValidationError::invalid(
+            Err(
                 "can't use per-metric dimensions without split entries - you probably want to remove WithDimensions<>",
             )
-            .for_field(self.name);
-            self.w.e.errors.extend_mut(e);
-            return;
+        };
+        let group = match group {
+            Ok(g) => g,
+            Err(reason) => {
+                st.vals.truncate(start);
+                let e = ValidationError::invalid(reason).for_field(self.name);
+                self.w.e.errors.extend_mut(e);
+                return;
+            }
         };
 
         let def_start = st.defs.len();
@@ -531,7 +540,7 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
         match push_list_elements(props, values) {
             Ok(()) => {
                 props.push(b']');
-                self.end_property(start, loc);
+                self.end_property(start, loc, Kind::List);
             }
             Err(e) => {
                 props.truncate(start);
