@@ -26,7 +26,7 @@ use crate::close::CloseValue;
 use crate::inflect::{InflectableEntry, NameStyle};
 
 /// A field with a run-time name and an optional value; flatten it into a `#[metrics]` struct
-/// with `#[metrics(flatten)]`. See the [module docs](self).
+/// with `#[metrics(flatten)]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Flex<T> {
     key: Cow<'static, str>,
