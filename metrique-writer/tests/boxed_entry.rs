@@ -30,6 +30,19 @@ impl Value for Dist {
     }
 }
 
+/// One observation, but with a per-metric dimension: not a plain scalar.
+struct OneWithDimension;
+impl Value for OneWithDimension {
+    fn write(&self, w: impl ValueWriter) {
+        w.metric(
+            [Observation::Floating(0.5)],
+            Unit::Percent,
+            [("Shard", "b")],
+            MetricFlags::empty(),
+        );
+    }
+}
+
 struct Rich;
 impl Entry for Rich {
     fn write<'a>(&'a self, w: &mut impl EntryWriter<'a>) {
@@ -43,6 +56,9 @@ impl Entry for Rich {
         w.value("Names", &vec!["a", "b"]);
         w.value("Operation", "Get\"Item\"");
         w.value("Absent", &None::<u64>);
+        w.value("OneWithDimension", &OneWithDimension);
+        w.value("Flag", &true);
+        w.value("Ratio", &0.25f64);
     }
 }
 

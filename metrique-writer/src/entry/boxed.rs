@@ -62,7 +62,18 @@ impl<E: Entry> DynEntry for E {
 
 trait DynEntryWriter<'a> {
     fn timestamp(&mut self, timestamp: SystemTime);
+    /// Any value: the real writer sees it through [`DynAsValue`].
     fn value(&mut self, name: Cow<'a, str>, value: &dyn DynValue);
+    /// A value that wrote a string (captured on the entry's side, see [`Capture`]).
+    fn value_str(&mut self, name: Cow<'a, str>, value: &str);
+    /// A value that wrote one observation without dimensions (captured on the entry's side).
+    fn value_scalar(
+        &mut self,
+        name: Cow<'a, str>,
+        observation: Observation,
+        unit: Unit,
+        flags: MetricFlags<'_>,
+    );
     fn config(&mut self, config: &'a dyn EntryConfig);
 }
 
@@ -74,6 +85,28 @@ impl<'a, W: EntryWriter<'a>> DynEntryWriter<'a> for W {
     #[inline]
     fn value(&mut self, name: Cow<'a, str>, value: &dyn DynValue) {
         EntryWriter::value(self, name, &DynAsValue(value));
+    }
+    #[inline]
+    fn value_str(&mut self, name: Cow<'a, str>, value: &str) {
+        EntryWriter::value(self, name, value);
+    }
+    #[inline]
+    fn value_scalar(
+        &mut self,
+        name: Cow<'a, str>,
+        observation: Observation,
+        unit: Unit,
+        flags: MetricFlags<'_>,
+    ) {
+        EntryWriter::value(
+            self,
+            name,
+            &Scalar {
+                observation,
+                unit,
+                flags,
+            },
+        );
     }
     fn config(&mut self, config: &'a dyn EntryConfig) {
         EntryWriter::config(self, config);
@@ -90,10 +123,96 @@ impl<'a> EntryWriter<'a> for FromDyn<'_, 'a> {
     }
     #[inline]
     fn value(&mut self, name: impl Into<Cow<'a, str>>, value: &(impl Value + ?Sized)) {
-        self.0.value(name.into(), &ValueRef(value));
+        // Run the value's `write` here, where its type is known: a string or a scalar (nearly
+        // every field) crosses the bridge as plain data in one virtual call and reaches the
+        // real writer as a concrete `Value`. Anything else (lists, distributions, dimensions,
+        // errors, nothing written) is handed over as `dyn DynValue`, whose `write` runs again on
+        // the writer's side: `Value::write` is pure, so the output is the same.
+        let value = ValueRef(value);
+        let mut name = Some(name.into());
+        Value::write(
+            &value,
+            Capture {
+                writer: &mut *self.0,
+                name: &mut name,
+                value: &value,
+            },
+        );
+        if let Some(name) = name {
+            // The value wrote nothing: let the writer see that too.
+            self.0.value(name, &value);
+        }
     }
     fn config(&mut self, config: &'a dyn EntryConfig) {
         self.0.config(config);
+    }
+}
+
+/// The value writer a boxed entry's values first write into (see [`FromDyn::value`]); takes the
+/// name out of `name` when it forwards the value.
+struct Capture<'c, 'a> {
+    writer: &'c mut dyn DynEntryWriter<'a>,
+    name: &'c mut Option<Cow<'a, str>>,
+    value: &'c dyn DynValue,
+}
+
+impl Capture<'_, '_> {
+    /// Hands the value over whole, through the generic (slower) bridge.
+    #[cold]
+    #[inline(never)]
+    fn forward(self) {
+        if let Some(name) = self.name.take() {
+            self.writer.value(name, self.value);
+        }
+    }
+}
+
+impl ValueWriter for Capture<'_, '_> {
+    #[inline]
+    fn string(self, value: &str) {
+        if let Some(name) = self.name.take() {
+            self.writer.value_str(name, value);
+        }
+    }
+    #[inline]
+    fn metric<'d>(
+        self,
+        distribution: impl IntoIterator<Item = Observation>,
+        unit: Unit,
+        dimensions: impl IntoIterator<Item = (&'d str, &'d str)>,
+        flags: MetricFlags<'_>,
+    ) {
+        let mut distribution = distribution.into_iter();
+        if let Some(first) = distribution.next()
+            && distribution.next().is_none()
+            && dimensions.into_iter().next().is_none()
+        {
+            if let Some(name) = self.name.take() {
+                self.writer.value_scalar(name, first, unit, flags);
+            }
+            return;
+        }
+        self.forward();
+    }
+    fn error(self, _error: ValidationError) {
+        self.forward();
+    }
+    fn values<'v, V: Value + 'v>(self, _values: impl IntoIterator<Item = &'v V>) {
+        self.forward();
+    }
+}
+
+/// A captured scalar, written to the real writer.
+struct Scalar<'f> {
+    observation: Observation,
+    unit: Unit,
+    flags: MetricFlags<'f>,
+}
+
+impl Value for Scalar<'_> {
+    #[inline]
+    fn write(&self, writer: impl ValueWriter) {
+        writer.metric([self.observation], self.unit, NO_DIMENSIONS, self.flags);
     }
 }
 
@@ -200,12 +319,34 @@ impl ValueWriter for ToDynValueWriter<'_> {
         dimensions: impl IntoIterator<Item = (&'a str, &'a str)>,
         flags: MetricFlags<'_>,
     ) {
-        self.0.metric(
-            &mut distribution.into_iter(),
-            unit,
-            &mut dimensions.into_iter(),
-            flags,
-        );
+        let mut distribution = distribution.into_iter();
+        let mut dimensions = dimensions.into_iter();
+        // Peek: one observation and no dimensions (almost every value) crosses the bridge by
+        // value, without iterator trait objects. Otherwise the peeked items are put back in
+        // front, so the writer sees exactly the same sequence. (No iterator is polled again
+        // after it returned `None`.)
+        let Some(first) = distribution.next() else {
+            self.0
+                .metric(&mut std::iter::empty(), unit, &mut dimensions, flags);
+            return;
+        };
+        match distribution.next() {
+            None => match dimensions.next() {
+                None => self.0.scalar(first, unit, flags),
+                Some(dimension) => self.0.metric(
+                    &mut std::iter::once(first),
+                    unit,
+                    &mut std::iter::once(dimension).chain(dimensions),
+                    flags,
+                ),
+            },
+            Some(second) => self.0.metric(
+                &mut [first, second].into_iter().chain(distribution),
+                unit,
+                &mut dimensions,
+                flags,
+            ),
+        }
     }
     fn error(self, error: ValidationError) {
         self.0.error(error);
