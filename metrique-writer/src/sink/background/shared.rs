@@ -252,18 +252,31 @@ impl<T> Shared<T> {
         self.ctl.waiting.fetch_sub(1, Ordering::SeqCst);
     }
 
-    /// Wakes producers blocked by [`OverflowPolicy::Block`] after the writer freed slots.
+    /// Wakes producers blocked by [`OverflowPolicy::Block`] after the writer freed slots, once
+    /// the queue is at most half full: blocked producers then wake once per half-queue of
+    /// entries (not once per batch), refill it in a burst and leave the writer's core alone
+    /// meanwhile. No wake-up is lost: the writer only parks on an empty queue, and its last
+    /// batch before that calls this with the queue empty. (A blocked producer also retries
+    /// once at its deadline, so the threshold never causes a drop while there is room.)
     #[inline]
     pub(super) fn notify_space(&self) {
         fence(Ordering::SeqCst);
-        if self.ctl.waiting.load(Ordering::Relaxed) > 0 {
-            let _g = self
-                .ctl
-                .space_lock
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            self.ctl.space.notify_all();
+        if self.ctl.waiting.load(Ordering::Relaxed) > 0
+            && self.queue.len() <= self.queue.capacity() / 2
+        {
+            self.notify_space_now();
         }
+    }
+
+    /// Wakes every blocked producer.
+    #[cold]
+    pub(super) fn notify_space_now(&self) {
+        let _g = self
+            .ctl
+            .space_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        self.ctl.space.notify_all();
     }
 
     pub(super) fn unpark_writer_always(&self) {

@@ -391,6 +391,7 @@ impl<T, S> Drop for Writer<T, S> {
             s.complete();
         }
         self.shared.hot.closed.store(true, Ordering::SeqCst);
-        self.shared.notify_space();
+        // Blocked producers must see `closed` even if the queue is still full (a panic).
+        self.shared.notify_space_now();
     }
 }

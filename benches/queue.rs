@@ -1,0 +1,335 @@
+//! End-to-end throughput with the real `#[metrics]` struct of `bench-peer` (11 fields): 2
+//! producer threads each create, fill and `append_on_drop` half of a burst of 1,000,000 wide
+//! events; a `BackgroundQueue` (default capacity, 64Ki entries) formats them to EMF into a file
+//! behind a 64 KiB `BufWriter`. The time runs until the join handle returned (everything written
+//! and flushed).
+//!
+//! Rows (one group): the typed queue under each overflow policy, the `ServiceMetrics` idiom (a
+//! `BackgroundQueue<BoxEntry>`, block policy), and the hand-written limit: the same records
+//! through a bounded std channel to one thread writing the same EMF line by hand.
+//! Each run also prints written/s and the drop count: with `block` nothing may be dropped, with
+//! the drop policies every drop is counted (written + dropped = appended).
+//!
+//! `cargo bench --bench queue`; `QUEUE_BENCH_ONCE=<row>` runs one row once without criterion
+//! (for valgrind or `perf stat`): `drop_oldest`, `drop_newest`, `block`, `service_metrics`,
+//! `limit`.
+
+// `criterion_group!` generates an undocumented pub fn.
+#![allow(missing_docs)]
+
+use std::io::{BufWriter, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use criterion::{Criterion, Throughput, criterion_group};
+use metrique::emf::Emf;
+use metrique::timers::{Timer, Timestamp};
+use metrique::unit_of_work::metrics;
+use metrique::writer::sink::{BackgroundQueueBuilder, BackgroundQueueEvent, OverflowPolicy};
+use metrique::writer::{AttachGlobalEntrySink, EntrySink, FormatExt, GlobalEntrySink};
+use metrique::{RootMetric, ServiceMetrics};
+
+const BURST: u64 = 1_000_000;
+const THREADS: u64 = 2;
+
+#[metrics(rename_all = "PascalCase")]
+struct RequestMetrics {
+    operation: &'static str,
+    #[metrics(timestamp)]
+    timestamp: Timestamp,
+    latency: Timer,
+    items_processed: usize,
+    bytes_sent: u64,
+    retries: u64,
+    cache_hit: bool,
+    success: bool,
+    upstream_latency_us: Option<u64>,
+    score: f64,
+    availability_zone: &'static str,
+}
+
+const OPS: [&str; 4] = ["GetItem", "PutItem", "Query", "Scan"];
+const AZS: [&str; 3] = ["use1-az1", "use1-az2", "use1-az4"];
+
+/// Create and fill, as a request handler would (`bench-peer`'s inputs).
+#[inline(always)]
+fn request(i: u64) -> RequestMetrics {
+    let mut m = RequestMetrics {
+        operation: OPS[(i % 4) as usize],
+        timestamp: Timestamp::now(),
+        latency: Timer::start_now(),
+        items_processed: 0,
+        bytes_sent: 0,
+        retries: 0,
+        cache_hit: false,
+        success: false,
+        upstream_latency_us: None,
+        score: 0.0,
+        availability_zone: "",
+    };
+    m.items_processed += (i % 17) as usize;
+    m.bytes_sent += i.wrapping_mul(2_654_435_761) % 100_000;
+    m.retries += i % 3;
+    m.cache_hit = i.is_multiple_of(2);
+    m.success = !i.is_multiple_of(10);
+    m.upstream_latency_us = (!i.is_multiple_of(4)).then_some(i % 5000);
+    m.score = (i % 1000) as f64 / 7.0;
+    m.availability_zone = AZS[(i % 3) as usize];
+    m.latency.stop();
+    m
+}
+
+fn emf() -> Emf {
+    Emf::no_validations("PeerBench".to_owned(), vec![vec!["Operation".to_owned()]])
+}
+
+fn output() -> BufWriter<std::fs::File> {
+    BufWriter::with_capacity(64 * 1024, tempfile::tempfile().expect("temp file"))
+}
+
+/// Seconds until everything was written, entries written, entries dropped.
+type Run = (f64, u64, u64);
+
+fn producers(append: impl Fn(u64) + Sync) {
+    std::thread::scope(|s| {
+        for t in 0..THREADS {
+            let append = &append;
+            s.spawn(move || {
+                for i in (t * BURST / THREADS)..((t + 1) * BURST / THREADS) {
+                    append(i);
+                }
+            });
+        }
+    });
+}
+
+/// Counts written and dropped entries from the queue's observer events.
+fn counting_builder(written: &Arc<AtomicU64>, dropped: &Arc<AtomicU64>) -> BackgroundQueueBuilder {
+    let (w, d) = (written.clone(), dropped.clone());
+    BackgroundQueueBuilder::new().observer(move |_: &str, e: BackgroundQueueEvent| match e {
+        BackgroundQueueEvent::QueueOverflow { .. } => {
+            d.fetch_add(1, Ordering::Relaxed);
+        }
+        BackgroundQueueEvent::MetricsEmitted { count, .. } => {
+            w.fetch_add(count, Ordering::Relaxed);
+        }
+        _ => {}
+    })
+}
+
+const BLOCK: OverflowPolicy = OverflowPolicy::Block {
+    timeout: Duration::from_secs(10),
+};
+
+/// One burst through a typed `BackgroundQueue<RootMetric<RequestMetrics>>`.
+fn run_typed(policy: OverflowPolicy) -> Run {
+    let (written, dropped) = Default::default();
+    let (queue, join) = counting_builder(&written, &dropped)
+        .overflow_policy(policy)
+        .build::<RootMetric<RequestMetrics>>(emf().output_to(output()));
+    let t0 = Instant::now();
+    producers(|i| drop(request(i).append_on_drop(queue.clone())));
+    drop(queue);
+    drop(join);
+    let secs = t0.elapsed().as_secs_f64();
+    (
+        secs,
+        written.load(Ordering::Relaxed),
+        dropped.load(Ordering::Relaxed),
+    )
+}
+
+fn run_typed_noclone(policy: OverflowPolicy) -> Run {
+    let (written, dropped) = Default::default();
+    let (queue, join) = counting_builder(&written, &dropped)
+        .overflow_policy(policy)
+        .build::<RootMetric<RequestMetrics>>(emf().output_to(output()));
+    let t0 = Instant::now();
+    producers(|i| {
+        queue.append(metrique::RootEntry::new(metrique::CloseValue::close(
+            request(i),
+        )))
+    });
+    drop(queue);
+    drop(join);
+    let secs = t0.elapsed().as_secs_f64();
+    (
+        secs,
+        written.load(Ordering::Relaxed),
+        dropped.load(Ordering::Relaxed),
+    )
+}
+
+/// One burst through `ServiceMetrics` attached to a `BackgroundQueue<BoxEntry>` (block policy).
+fn run_service_metrics() -> Run {
+    let (written, dropped) = Default::default();
+    let attach = ServiceMetrics::attach(
+        counting_builder(&written, &dropped)
+            .overflow_policy(BLOCK)
+            .build::<metrique::writer::BoxEntry>(emf().output_to(output())),
+    );
+    let t0 = Instant::now();
+    producers(|i| drop(request(i).append_on_drop(ServiceMetrics::sink())));
+    drop(attach); // flushes and joins
+    let secs = t0.elapsed().as_secs_f64();
+    (
+        secs,
+        written.load(Ordering::Relaxed),
+        dropped.load(Ordering::Relaxed),
+    )
+}
+
+/// The record the hand-written limit sends: the closed values, no library.
+struct Closed {
+    i: u64,
+    timestamp_ms: u64,
+    latency_ms: f64,
+}
+
+/// The same EMF line, hand-written (static prefix, itoa, ryu).
+fn hand_written(out: &mut Vec<u8>, c: &Closed) {
+    let i = c.i;
+    let mut ib = itoa::Buffer::new();
+    let mut fb = ryu::Buffer::new();
+    out.extend_from_slice(br#"{"_aws":{"CloudWatchMetrics":[{"Namespace":"PeerBench","Dimensions":[["Operation"]],"Metrics":[{"Name":"Latency","Unit":"Milliseconds"},{"Name":"ItemsProcessed"},{"Name":"BytesSent"},{"Name":"Retries"},{"Name":"CacheHit"},{"Name":"Success"},"#);
+    let upstream = (!i.is_multiple_of(4)).then_some(i % 5000);
+    if upstream.is_some() {
+        out.extend_from_slice(br#"{"Name":"UpstreamLatencyUs"},"#);
+    }
+    out.extend_from_slice(br#"{"Name":"Score"}]}],"Timestamp":"#);
+    out.extend_from_slice(ib.format(c.timestamp_ms).as_bytes());
+    out.extend_from_slice(br#"},"Latency":"#);
+    out.extend_from_slice(fb.format(c.latency_ms).as_bytes());
+    out.extend_from_slice(br#","ItemsProcessed":"#);
+    out.extend_from_slice(ib.format(i % 17).as_bytes());
+    out.extend_from_slice(br#","BytesSent":"#);
+    out.extend_from_slice(
+        ib.format(i.wrapping_mul(2_654_435_761) % 100_000)
+            .as_bytes(),
+    );
+    out.extend_from_slice(br#","Retries":"#);
+    out.extend_from_slice(ib.format(i % 3).as_bytes());
+    out.extend_from_slice(if i.is_multiple_of(2) {
+        br#","CacheHit":1"#
+    } else {
+        br#","CacheHit":0"#
+    });
+    out.extend_from_slice(if !i.is_multiple_of(10) {
+        br#","Success":1"#
+    } else {
+        br#","Success":0"#
+    });
+    if let Some(u) = upstream {
+        out.extend_from_slice(br#","UpstreamLatencyUs":"#);
+        out.extend_from_slice(ib.format(u).as_bytes());
+    }
+    out.extend_from_slice(br#","Score":"#);
+    out.extend_from_slice(fb.format((i % 1000) as f64 / 7.0).as_bytes());
+    out.extend_from_slice(br#","Operation":""#);
+    out.extend_from_slice(OPS[(i % 4) as usize].as_bytes());
+    out.extend_from_slice(br#"","AvailabilityZone":""#);
+    out.extend_from_slice(AZS[(i % 3) as usize].as_bytes());
+    out.extend_from_slice(b"\"}\n");
+}
+
+/// The limit: a bounded std channel (producers block) to one thread writing the hand-written
+/// line into the same kind of file.
+fn run_limit() -> Run {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Closed>(64 * 1024);
+    let t0 = Instant::now();
+    let consumer = std::thread::spawn(move || {
+        let mut out = output();
+        let mut buf = Vec::with_capacity(1024);
+        let mut n = 0;
+        for c in rx {
+            buf.clear();
+            hand_written(&mut buf, &c);
+            out.write_all(&buf).expect("write");
+            n += 1;
+        }
+        out.flush().expect("flush");
+        n
+    });
+    producers(|i| {
+        let timestamp = SystemTime::now();
+        let start = Instant::now();
+        let c = Closed {
+            i,
+            timestamp_ms: timestamp
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64),
+            latency_ms: start.elapsed().as_secs_f64() * 1e3,
+        };
+        tx.send(c).expect("send");
+    });
+    drop(tx);
+    let n = consumer.join().expect("consumer");
+    (t0.elapsed().as_secs_f64(), n, 0)
+}
+
+fn run_row(row: &str) -> Run {
+    match row {
+        "drop_oldest" => run_typed(OverflowPolicy::DropOldest),
+        "drop_newest" => run_typed(OverflowPolicy::DropNewest),
+        "block" => run_typed(BLOCK),
+        "block_noclone" => run_typed_noclone(BLOCK),
+        "service_metrics" => run_service_metrics(),
+        "limit" => run_limit(),
+        other => panic!("unknown row {other:?}"),
+    }
+}
+
+fn report(row: &str, (secs, written, dropped): Run) {
+    eprintln!(
+        "{row}: {:.2} M written/s, {written} written, {dropped} dropped, {:.0} ms",
+        written as f64 / secs / 1e6,
+        secs * 1e3
+    );
+    assert_eq!(
+        written + dropped,
+        BURST,
+        "{row}: every entry is written or counted as dropped"
+    );
+    if row == "block" || row == "service_metrics" {
+        assert_eq!(dropped, 0, "{row}: the block policy drops nothing");
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let mut g = c.benchmark_group("queue_1M_2_threads_metrics_struct_emf_to_file");
+    g.sample_size(10);
+    g.warm_up_time(Duration::from_secs(1));
+    g.throughput(Throughput::Elements(BURST));
+    for row in [
+        "block",
+        "drop_oldest",
+        "drop_newest",
+        "service_metrics",
+        "limit",
+    ] {
+        g.bench_function(row, |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let run = run_row(row);
+                    report(row, run);
+                    total += Duration::from_secs_f64(run.0);
+                }
+                total
+            });
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    if let Ok(row) = std::env::var("QUEUE_BENCH_ONCE") {
+        report(&row, run_row(&row));
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
