@@ -76,6 +76,7 @@ mod flags_impl;
 pub mod limits;
 mod names;
 mod sampled;
+mod shape;
 mod writer;
 
 #[cfg(test)]

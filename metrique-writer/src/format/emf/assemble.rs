@@ -63,13 +63,22 @@ pub(super) fn finish(
             push_dims_text(&mut scratch, st, None);
             st.scratch = scratch;
         }
-        let State { out, defs, vals, props, scratch, .. } = &mut *st;
+        let State { out, shape, cursor, recs, vals, props, scratch, .. } = &mut *st;
         let dims: &[u8] = if e.entry_dims.is_some() { scratch } else { &cfg.default_dims_text };
-        write_line(cfg, out, dims, millis, &[], props, |out| {
-            if let Some(d) = defs.get(1..) {
-                out.extend_from_slice(d);
-            }
-        }, |out| out.extend_from_slice(vals));
+        let defs = shape.contiguous_defs(cursor);
+        write_line(
+            cfg,
+            out,
+            dims,
+            millis,
+            &[],
+            props,
+            |out| match defs {
+                Some(d) => out.extend_from_slice(d.get(1..).unwrap_or_default()),
+                None => push_defs(out, &shape.defs, recs.iter()),
+            },
+            |out| out.extend_from_slice(vals),
+        );
         if out.len() - 1 <= cfg.max_line_bytes {
             return Ok(());
         }
@@ -212,6 +221,23 @@ fn write_line(
     out.extend_from_slice(b"}\n");
 }
 
+/// Writes the definitions of `metrics` (comma-separated).
+fn push_defs<'r>(
+    out: &mut Vec<u8>,
+    defs: &[u8],
+    metrics: impl Iterator<Item = &'r MetricRec>,
+) {
+    let mut first = true;
+    for r in metrics {
+        let d = range(r.def);
+        if !d.is_empty() {
+            let skip = usize::from(first);
+            out.extend_from_slice(&defs[d.start + skip..d.end]);
+            first = false;
+        }
+    }
+}
+
 /// The size-cap error for a line of `line` bytes.
 fn too_large(cfg: &EmfConfig, st: &State, line: usize) -> ValidationError {
     let (name, size) = match st.largest.loc {
@@ -319,7 +345,7 @@ fn write_packed(
             j += 1;
         }
         let line_start = st.out.len();
-        let State { out, recs, defs, vals, props, dimtext, .. } = &mut *st;
+        let State { out, recs, shape, vals, props, dimtext, .. } = &mut *st;
         let line = &idx[i..j];
         write_line(
             cfg,
@@ -328,17 +354,7 @@ fn write_packed(
             millis,
             &dimtext[group_fields.clone()],
             props,
-            |out| {
-                let mut first = true;
-                for &k in line {
-                    let d = range(recs[k as usize].def);
-                    if !d.is_empty() {
-                        let skip = usize::from(first);
-                        out.extend_from_slice(&defs[d.start + skip..d.end]);
-                        first = false;
-                    }
-                }
-            },
+            |out| push_defs(out, &shape.defs, line.iter().map(|&k| &recs[k as usize])),
             |out| {
                 for &k in line {
                     out.extend_from_slice(&vals[range(recs[k as usize].val)]);

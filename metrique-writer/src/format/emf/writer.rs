@@ -1,14 +1,15 @@
 //! Collecting one entry: the [`EntryWriter`]/[`ValueWriter`] implementations that encode each
 //! field straight into the format's reused buffers.
 //!
-//! Three buffers are filled in one pass, in write order:
+//! Two buffers are filled in one pass, in write order:
 //! - `vals`: metric fields, `,"Name":value` each;
-//! - `defs`: metric definitions, `,{"Name":"…","Unit":"…"}` each;
 //! - `props`: string and list properties, `,"Name":"…"` each.
 //!
-//! Each metric also gets a [`MetricRec`] (byte ranges into `vals`/`defs`), which is what
-//! [`super::assemble`] needs to split an entry over several lines. The leading commas let the
-//! common single-line case copy each buffer with one `extend_from_slice`.
+//! Names and metric definitions (`,{"Name":"…","Unit":"…"}`) come from the [`Shape`] cache,
+//! so an entry shaped like the previous one neither escapes names nor builds definitions.
+//! Each metric also gets a [`MetricRec`] (byte ranges into `vals` and the shape's definitions),
+//! which is what [`super::assemble`] needs to split an entry over several lines. The leading
+//! commas let the common single-line case copy each buffer with one `extend_from_slice`.
 
 use std::borrow::Cow;
 use std::time::SystemTime;
@@ -16,12 +17,12 @@ use std::time::SystemTime;
 use super::EmfConfig;
 use super::flags_impl::{HighStorageResolutionFlag, NoMetricFlag};
 use super::limits::MAX_VALUES_PER_METRIC;
-use super::names::{BufId, Kind, Loc, NameTable, hash_bytes};
+use super::names::{BufId, Kind, Loc, NameTable};
+use super::shape::{Cursor, DefKind, Shape};
 use crate::config::{AllowSplitEntries, AllowUnroutableEntries, EntryDimensions};
 use crate::entry::{Entry, EntryConfig, EntryWriter};
 use crate::format::json_encode::{
-    clean_observation, push_escaped, push_int, push_list_elements, push_observation_value,
-    push_string,
+    clean_observation, push_int, push_list_elements, push_observation_value, push_string,
 };
 use crate::unit::Unit;
 use crate::validate::{ValidationError, ValidationErrorBuilder};
@@ -30,7 +31,7 @@ use crate::value::{Distribution, MetricFlags, Observation, Value, ValueWriter};
 /// One metric field: where its value and definition live.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct MetricRec {
-    /// `defs[def.0..def.1]`, with a leading comma; empty for `NoMetric`.
+    /// `shape.defs[def.0..def.1]`, with a leading comma; empty for `NoMetric`.
     pub(super) def: (u32, u32),
     /// `vals[val.0..val.1]`, with a leading comma.
     pub(super) val: (u32, u32),
@@ -61,8 +62,9 @@ pub(super) struct Largest {
 #[derive(Debug, Default)]
 pub(crate) struct State {
     pub(super) vals: Vec<u8>,
-    pub(super) defs: Vec<u8>,
     pub(super) props: Vec<u8>,
+    pub(super) shape: Shape,
+    pub(super) cursor: Cursor,
     pub(super) recs: Vec<MetricRec>,
     pub(super) def_count: usize,
     /// Some metric continues on further lines (over 100 distinct values).
@@ -90,8 +92,8 @@ fn u(n: usize) -> u32 {
 impl State {
     fn reset(&mut self) {
         self.vals.clear();
-        self.defs.clear();
         self.props.clear();
+        self.cursor = Cursor::default();
         self.recs.clear();
         self.def_count = 0;
         self.overflow = false;
@@ -125,8 +127,9 @@ impl State {
         }
     }
 
-    /// Records a name; returns true if it was already written.
-    fn is_duplicate(&mut self, loc: Loc, kind: Kind, group: u32) -> bool {
+    /// Records a name (escaped, at `loc`, hashing to `hash`); returns true if it was already
+    /// written.
+    fn is_duplicate(&mut self, hash: u64, loc: Loc, kind: Kind, group: u32) -> bool {
         let State { names, vals, props, .. } = self;
         let bytes_of = |l: Loc| {
             let b = match l.buf {
@@ -135,7 +138,6 @@ impl State {
             };
             &b[l.start as usize..l.end as usize]
         };
-        let hash = hash_bytes(bytes_of(loc));
         names.insert(hash, loc, kind, group, bytes_of).is_some()
     }
 
@@ -350,23 +352,24 @@ impl FieldWriter<'_, '_, '_> {
         self.w.e.errors.extend_mut(e);
     }
 
-    /// Starts a property: `,"name":`; returns (field start, name location).
-    fn begin_property(&mut self) -> (usize, Loc) {
-        let props = &mut self.w.st.props;
-        let start = props.len();
-        props.extend_from_slice(b",\"");
-        let ns = props.len();
-        push_escaped(props, self.name);
-        let ne = props.len();
-        props.extend_from_slice(b"\":");
-        (start, Loc { buf: BufId::Props, start: u(ns), end: u(ne) })
+    /// Starts a property: `,"name":`; returns (field start, name location, name hash).
+    #[inline]
+    fn begin_property(&mut self, kind: Kind) -> (usize, Loc, u64) {
+        let st = &mut *self.w.st;
+        let f = st.shape.field(&mut st.cursor, self.name, kind, Unit::None, DefKind::None);
+        let frag = st.shape.frag(&f);
+        let start = st.props.len();
+        st.props.extend_from_slice(frag);
+        let loc = Loc { buf: BufId::Props, start: u(start + 2), end: u(start + frag.len() - 2) };
+        (start, loc, f.hash)
     }
 
-    fn end_property(self, start: usize, loc: Loc, kind: Kind) {
+    #[inline]
+    fn end_property(self, start: usize, loc: Loc, hash: u64, kind: Kind) {
         let st = &mut *self.w.st;
         st.note_field(loc, st.props.len() - start);
         if self.w.track_names
-            && st.is_duplicate(loc, kind, 0)
+            && st.is_duplicate(hash, loc, kind, 0)
             && self.w.cfg.validations.unique_names
         {
             self.duplicate();
@@ -377,9 +380,9 @@ impl FieldWriter<'_, '_, '_> {
 impl ValueWriter for FieldWriter<'_, '_, '_> {
     #[inline]
     fn string(mut self, value: &str) {
-        let (start, loc) = self.begin_property();
+        let (start, loc, hash) = self.begin_property(Kind::Property);
         push_string(&mut self.w.st.props, value);
-        self.end_property(start, loc, Kind::Property);
+        self.end_property(start, loc, hash, Kind::Property);
     }
 
     #[inline]
@@ -390,26 +393,32 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
         dimensions: impl IntoIterator<Item = (&'d str, &'d str)>,
         flags: MetricFlags<'_>,
     ) {
-        let no_metric = flags.has::<NoMetricFlag>();
-        let high_res = !no_metric && flags.has::<HighStorageResolutionFlag>();
+        let (def_kind, distribution_flag) = if flags.is_empty() {
+            (DefKind::Standard, false)
+        } else if flags.has::<NoMetricFlag>() {
+            (DefKind::None, flags.has::<Distribution>())
+        } else if flags.has::<HighStorageResolutionFlag>() {
+            (DefKind::HighResolution, flags.has::<Distribution>())
+        } else {
+            (DefKind::Standard, flags.has::<Distribution>())
+        };
         let multiplicity = self.w.e.multiplicity;
-        let force_histogram = multiplicity.is_some() || flags.has::<Distribution>();
-        let st = &mut *self.w.st;
-
-        let start = st.vals.len();
-        st.vals.extend_from_slice(b",\"");
-        let ns = st.vals.len();
-        push_escaped(&mut st.vals, self.name);
-        let ne = st.vals.len();
-        st.vals.extend_from_slice(b"\":");
+        let force_histogram = distribution_flag || multiplicity.is_some();
 
         let mut it = distribution.into_iter().filter_map(clean_observation);
         let Some(first) = it.next() else {
             // No observation (or only NaN): nothing is written.
-            st.vals.truncate(start);
             return;
         };
         let second = it.next();
+
+        let st = &mut *self.w.st;
+        let f = st.shape.field(&mut st.cursor, self.name, Kind::Metric, unit, def_kind);
+        let frag = st.shape.frag(&f);
+        let start = st.vals.len();
+        st.vals.extend_from_slice(frag);
+        let name = (start + 2, start + frag.len() - 2);
+
         st.pending.clear();
         if second.is_none() && !force_histogram && !matches!(first, Observation::Repeated { .. }) {
             push_observation_value(&mut st.vals, first);
@@ -418,7 +427,7 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
             st.obs.push(first);
             st.obs.extend(second);
             st.obs.extend(it);
-            st.write_histogram((ns, ne), multiplicity.unwrap_or(1), !no_metric);
+            st.write_histogram(name, multiplicity.unwrap_or(1), def_kind != DefKind::None);
         }
         let val_end = st.pending.first().map_or(st.vals.len(), |p| p.0 as usize);
 
@@ -442,31 +451,18 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
             }
         };
 
-        let def_start = st.defs.len();
-        if !no_metric {
-            st.defs.extend_from_slice(b",{\"Name\":\"");
-            st.defs.extend_from_slice(&st.vals[ns..ne]);
-            st.defs.push(b'"');
-            if unit != Unit::None {
-                st.defs.extend_from_slice(b",\"Unit\":");
-                push_string(&mut st.defs, unit.name());
-            }
-            if high_res {
-                st.defs.extend_from_slice(b",\"StorageResolution\":1");
-            }
-            st.defs.push(b'}');
-            st.def_count += 1;
-        }
-        let def = (u(def_start), u(st.defs.len()));
-        st.recs.push(MetricRec { def, val: (u(start), u(val_end)), group, pass: 0 });
-        for (k, &val) in st.pending.iter().enumerate() {
-            st.recs.push(MetricRec { def, val, group, pass: u(k + 1) });
+        st.def_count += usize::from(f.def.1 > f.def.0);
+        st.recs.push(MetricRec { def: f.def, val: (u(start), u(val_end)), group, pass: 0 });
+        if !st.pending.is_empty() {
             st.overflow = true;
+            for (k, &val) in st.pending.iter().enumerate() {
+                st.recs.push(MetricRec { def: f.def, val, group, pass: u(k + 1) });
+            }
         }
-        let loc = Loc { buf: BufId::Vals, start: u(ns), end: u(ne) };
-        st.note_field(loc, (val_end - start) + (st.defs.len() - def_start));
+        let loc = Loc { buf: BufId::Vals, start: u(name.0), end: u(name.1) };
+        st.note_field(loc, (val_end - start) + (f.def.1 - f.def.0) as usize);
         if self.w.track_names
-            && st.is_duplicate(loc, Kind::Metric, group)
+            && st.is_duplicate(f.hash, loc, Kind::Metric, group)
             && self.w.cfg.validations.unique_names
         {
             self.duplicate();
@@ -478,13 +474,13 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
     }
 
     fn values<'v, V: Value + 'v>(mut self, values: impl IntoIterator<Item = &'v V>) {
-        let (start, loc) = self.begin_property();
+        let (start, loc, hash) = self.begin_property(Kind::List);
         let props = &mut self.w.st.props;
         props.push(b'[');
         match push_list_elements(props, values) {
             Ok(()) => {
                 props.push(b']');
-                self.end_property(start, loc, Kind::List);
+                self.end_property(start, loc, hash, Kind::List);
             }
             Err(e) => {
                 props.truncate(start);

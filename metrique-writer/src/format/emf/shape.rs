@@ -1,0 +1,217 @@
+//! The shape cache: what the fields of the previous entry looked like, pre-encoded.
+//!
+//! Entries of one type write the same names, in the same order, with the same kinds and units,
+//! over and over. For each field the cache keeps the raw name (to recognise it), its encoded
+//! key fragment `,"Name":` and its metric definition `,{"Name":"Name","Unit":"…"}`. When the
+//! next entry writes the same field at the same position, the format copies the fragment
+//! instead of escaping the name again and building the definition; when every field matched,
+//! the whole definition list is one slice of [`Shape::defs`].
+//!
+//! Matching compares the name bytes (never pointers), so a hit is always correct. Optional
+//! fields that are absent in one entry are tolerated by looking up to [`SKIP`] fields ahead;
+//! any other difference re-records the rest of the shape from that field on.
+
+use super::names::{Kind, hash_bytes};
+use crate::format::json_encode::{push_escaped, push_string};
+use crate::unit::Unit;
+
+/// How many cached fields may be skipped (absent optional fields) when matching.
+const SKIP: usize = 2;
+
+/// How a metric's definition is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DefKind {
+    /// `{"Name":…}` (+ unit).
+    Standard,
+    /// `,"StorageResolution":1` added.
+    HighResolution,
+    /// No definition (`NoMetric`), or not a metric.
+    None,
+}
+
+/// One cached field. Ranges index [`Shape::raw`], [`Shape::frags`] and [`Shape::defs`].
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Field {
+    raw: (u32, u32),
+    pub(super) frag: (u32, u32),
+    pub(super) def: (u32, u32),
+    /// Hash of the escaped name (for duplicate detection).
+    pub(super) hash: u64,
+    kind: Kind,
+    def_kind: DefKind,
+    unit: Unit,
+}
+
+/// The cursor of the entry being written.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Cursor {
+    /// The next field index to match.
+    pos: usize,
+    /// Fields `0..pos` were all used, in order (no skip).
+    pub(super) contiguous: bool,
+}
+
+impl Default for Cursor {
+    fn default() -> Self {
+        Self { pos: 0, contiguous: true }
+    }
+}
+
+/// The cache (see the module docs).
+#[derive(Debug, Default)]
+pub(super) struct Shape {
+    fields: Vec<Field>,
+    raw: Vec<u8>,
+    pub(super) frags: Vec<u8>,
+    pub(super) defs: Vec<u8>,
+}
+
+#[allow(clippy::cast_possible_truncation)] // buffer offsets: lines are capped far below 4 GiB
+fn u(n: usize) -> u32 {
+    n as u32
+}
+
+impl Shape {
+    /// The field for `name` at the cursor, recorded if the cache does not have it.
+    #[inline]
+    pub(super) fn field(
+        &mut self,
+        cur: &mut Cursor,
+        name: &str,
+        kind: Kind,
+        unit: Unit,
+        def_kind: DefKind,
+    ) -> Field {
+        let end = (cur.pos + SKIP + 1).min(self.fields.len());
+        for j in cur.pos..end {
+            let f = self.fields[j];
+            if f.kind == kind
+                && f.def_kind == def_kind
+                && (f.raw.1 - f.raw.0) as usize == name.len()
+                && f.unit == unit
+                && self.raw[f.raw.0 as usize..f.raw.1 as usize] == *name.as_bytes()
+            {
+                cur.contiguous &= j == cur.pos;
+                cur.pos = j + 1;
+                return f;
+            }
+        }
+        self.record(cur, name, kind, unit, def_kind)
+    }
+
+    #[cold]
+    fn record(&mut self, cur: &mut Cursor, name: &str, kind: Kind, unit: Unit, def_kind: DefKind) -> Field {
+        // Forget the fields from the cursor on: this entry diverges there.
+        match cur.pos.checked_sub(1).map(|i| self.fields[i]) {
+            Some(last) => {
+                self.raw.truncate(last.raw.1 as usize);
+                self.frags.truncate(last.frag.1 as usize);
+                self.defs.truncate(last.def.1 as usize);
+            }
+            None => {
+                self.raw.clear();
+                self.frags.clear();
+                self.defs.clear();
+            }
+        }
+        self.fields.truncate(cur.pos);
+
+        let raw = (u(self.raw.len()), u(self.raw.len() + name.len()));
+        self.raw.extend_from_slice(name.as_bytes());
+        let frag_start = self.frags.len();
+        self.frags.extend_from_slice(b",\"");
+        push_escaped(&mut self.frags, name);
+        let escaped = frag_start + 2..self.frags.len();
+        self.frags.extend_from_slice(b"\":");
+        let hash = hash_bytes(&self.frags[escaped.clone()]);
+        let def_start = self.defs.len();
+        if kind == Kind::Metric && def_kind != DefKind::None {
+            self.defs.extend_from_slice(b",{\"Name\":\"");
+            self.defs.extend_from_slice(&self.frags[escaped]);
+            self.defs.push(b'"');
+            if unit != Unit::None {
+                self.defs.extend_from_slice(b",\"Unit\":");
+                push_string(&mut self.defs, unit.name());
+            }
+            if def_kind == DefKind::HighResolution {
+                self.defs.extend_from_slice(b",\"StorageResolution\":1");
+            }
+            self.defs.push(b'}');
+        }
+        let field = Field {
+            raw,
+            frag: (u(frag_start), u(self.frags.len())),
+            def: (u(def_start), u(self.defs.len())),
+            hash,
+            kind,
+            def_kind,
+            unit,
+        };
+        self.fields.push(field);
+        cur.pos = self.fields.len();
+        field
+    }
+
+    /// The encoded key `,"Name":` of `f`.
+    #[inline]
+    pub(super) fn frag(&self, f: &Field) -> &[u8] {
+        &self.frags[f.frag.0 as usize..f.frag.1 as usize]
+    }
+
+    /// If the entry used the cached fields `0..pos` in order: the definitions of all its
+    /// metrics, as one slice (with a leading comma when not empty).
+    pub(super) fn contiguous_defs(&self, cur: &Cursor) -> Option<&[u8]> {
+        if !cur.contiguous {
+            return None;
+        }
+        let end = cur.pos.checked_sub(1).map_or(0, |i| self.fields[i].def.1 as usize);
+        Some(&self.defs[..end])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frag(s: &Shape, f: &Field) -> String {
+        String::from_utf8(s.frag(f).to_vec()).unwrap()
+    }
+
+    #[test]
+    fn hits_skips_and_rerecords() {
+        let mut s = Shape::default();
+        let ms = Unit::Second(crate::unit::NegativeScale::Milli);
+        let write = |s: &mut Shape, fields: &[(&str, Kind)]| {
+            let mut c = Cursor::default();
+            let out: Vec<String> = fields
+                .iter()
+                .map(|(n, k)| {
+                    let unit = if *k == Kind::Metric { ms } else { Unit::None };
+                    let f = s.field(&mut c, n, *k, unit, DefKind::Standard);
+                    frag(s, &f)
+                })
+                .collect();
+            (out, c, s.contiguous_defs(&c).map(|d| String::from_utf8(d.to_vec()).unwrap()))
+        };
+        let all = [("A", Kind::Metric), ("B\"", Kind::Metric), ("S", Kind::Property), ("C", Kind::Metric)];
+        for _ in 0..2 {
+            let (frags, _, defs) = write(&mut s, &all);
+            assert_eq!(frags, [",\"A\":", ",\"B\\\"\":", ",\"S\":", ",\"C\":"]);
+            assert_eq!(
+                defs.unwrap(),
+                r#",{"Name":"A","Unit":"Milliseconds"},{"Name":"B\"","Unit":"Milliseconds"},{"Name":"C","Unit":"Milliseconds"}"#
+            );
+        }
+        // B absent: a skip, defs are not contiguous, the cache is kept.
+        let (frags, c, defs) = write(&mut s, &[all[0], all[2], all[3]]);
+        assert_eq!(frags, [",\"A\":", ",\"S\":", ",\"C\":"]);
+        assert!(!c.contiguous && defs.is_none());
+        assert_eq!(write(&mut s, &all).0.len(), 4);
+        // A different field re-records from there.
+        let (frags, _, defs) = write(&mut s, &[all[0], ("X", Kind::Property)]);
+        assert_eq!(frags, [",\"A\":", ",\"X\":"]);
+        assert_eq!(defs.unwrap(), r#",{"Name":"A","Unit":"Milliseconds"}"#);
+        let (_, _, defs) = write(&mut s, &all);
+        assert_eq!(defs.unwrap().matches("Name").count(), 3);
+    }
+}
