@@ -18,6 +18,10 @@ use crate::unit::Unit;
 /// How many cached fields may be skipped (absent optional fields) when matching.
 const SKIP: usize = 2;
 
+/// Zero bytes kept after the last fragment, so that short fragments can be copied as one
+/// fixed-size block (see [`Shape::push_frag`]).
+const PAD: usize = 32;
+
 /// How a metric's definition is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum DefKind {
@@ -33,13 +37,50 @@ pub(super) enum DefKind {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Field {
     raw: (u32, u32),
+    kind: Kind,
+    def_kind: DefKind,
     pub(super) frag: (u32, u32),
     pub(super) def: (u32, u32),
     /// Hash of the escaped name (for duplicate detection).
     pub(super) hash: u64,
-    kind: Kind,
-    def_kind: DefKind,
     unit: Unit,
+}
+
+impl Field {
+    #[inline(always)]
+    fn matches(&self, raw: &[u8], name: &[u8], kind: Kind, unit: Unit, def_kind: DefKind) -> bool {
+        self.kind == kind
+            && self.def_kind == def_kind
+            && (self.raw.1 - self.raw.0) as usize == name.len()
+            && self.unit == unit
+            && raw.get(self.raw.0 as usize..self.raw.1 as usize).is_some_and(|r| same_bytes(r, name))
+    }
+}
+
+/// `a == b` for slices of equal length, without a `memcmp` call for short names: compares
+/// the first and last 8 (or 4) bytes as integers, overlapping, plus 8-byte blocks between.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let u64_at = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().unwrap_or([0; 8]));
+    let u32_at = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().unwrap_or([0; 4]));
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if u64_at(a, i) != u64_at(b, i) {
+                return false;
+            }
+            i += 8;
+        }
+        u64_at(a, n - 8) == u64_at(b, n - 8)
+    } else if n >= 4 {
+        u32_at(a, 0) == u32_at(b, 0) && u32_at(a, n - 4) == u32_at(b, n - 4)
+    } else {
+        a == b
+    }
 }
 
 /// The cursor of the entry being written.
@@ -72,8 +113,9 @@ fn u(n: usize) -> u32 {
 }
 
 impl Shape {
-    /// The field for `name` at the cursor, recorded if the cache does not have it.
-    #[inline]
+    /// The index of the field for `name` at the cursor, recorded if the cache does not have
+    /// it.
+    #[inline(always)]
     pub(super) fn field(
         &mut self,
         cur: &mut Cursor,
@@ -81,26 +123,38 @@ impl Shape {
         kind: Kind,
         unit: Unit,
         def_kind: DefKind,
-    ) -> Field {
+    ) -> usize {
+        let pos = cur.pos;
+        if let Some(f) = self.fields.get(pos)
+            && f.matches(&self.raw, name.as_bytes(), kind, unit, def_kind)
+        {
+            cur.pos = pos + 1;
+            return pos;
+        }
+        self.field_slow(cur, name, kind, unit, def_kind)
+    }
+
+    /// The field at `i`.
+    #[inline(always)]
+    pub(super) fn get(&self, i: usize) -> &Field {
+        &self.fields[i]
+    }
+
+    /// Looks a few fields ahead (absent optional fields), else records.
+    #[cold]
+    fn field_slow(&mut self, cur: &mut Cursor, name: &str, kind: Kind, unit: Unit, def_kind: DefKind) -> usize {
         let end = (cur.pos + SKIP + 1).min(self.fields.len());
-        for j in cur.pos..end {
-            let f = self.fields[j];
-            if f.kind == kind
-                && f.def_kind == def_kind
-                && (f.raw.1 - f.raw.0) as usize == name.len()
-                && f.unit == unit
-                && self.raw[f.raw.0 as usize..f.raw.1 as usize] == *name.as_bytes()
-            {
-                cur.contiguous &= j == cur.pos;
+        for j in cur.pos + 1..end {
+            if self.fields[j].matches(&self.raw, name.as_bytes(), kind, unit, def_kind) {
+                cur.contiguous = false;
                 cur.pos = j + 1;
-                return f;
+                return j;
             }
         }
         self.record(cur, name, kind, unit, def_kind)
     }
 
-    #[cold]
-    fn record(&mut self, cur: &mut Cursor, name: &str, kind: Kind, unit: Unit, def_kind: DefKind) -> Field {
+    fn record(&mut self, cur: &mut Cursor, name: &str, kind: Kind, unit: Unit, def_kind: DefKind) -> usize {
         // Forget the fields from the cursor on: this entry diverges there.
         match cur.pos.checked_sub(1).map(|i| self.fields[i]) {
             Some(last) => {
@@ -118,6 +172,8 @@ impl Shape {
 
         let raw = (u(self.raw.len()), u(self.raw.len() + name.len()));
         self.raw.extend_from_slice(name.as_bytes());
+        // Drop the padding; it is put back after the new fragment.
+        self.frags.truncate(self.fields.last().map_or(0, |f| f.frag.1 as usize));
         let frag_start = self.frags.len();
         self.frags.extend_from_slice(b",\"");
         push_escaped(&mut self.frags, name);
@@ -147,15 +203,34 @@ impl Shape {
             def_kind,
             unit,
         };
+        self.frags.resize(self.frags.len() + PAD, 0);
         self.fields.push(field);
         cur.pos = self.fields.len();
-        field
+        cur.pos - 1
     }
 
     /// The encoded key `,"Name":` of `f`.
-    #[inline]
-    pub(super) fn frag(&self, f: &Field) -> &[u8] {
+    #[cfg(test)]
+    fn frag(&self, f: &Field) -> &[u8] {
         &self.frags[f.frag.0 as usize..f.frag.1 as usize]
+    }
+
+    /// Appends the encoded key `,"Name":` of `f` to `out`; returns its length. Fragments up to
+    /// [`PAD`] bytes are copied as one fixed-size block (no `memcpy` call), then trimmed.
+    #[inline(always)]
+    pub(super) fn push_frag(&self, f: &Field, out: &mut Vec<u8>) -> usize {
+        let (s, e) = (f.frag.0 as usize, f.frag.1 as usize);
+        let n = e - s;
+        if n <= PAD
+            && let Some(block) = self.frags.get(s..s + PAD).and_then(|b| <&[u8; PAD]>::try_from(b).ok())
+        {
+            let len = out.len();
+            out.extend_from_slice(block);
+            out.truncate(len + n);
+        } else {
+            out.extend_from_slice(&self.frags[s..e]);
+        }
+        n
     }
 
     /// If the entry used the cached fields `0..pos` in order: the definitions of all its
@@ -188,7 +263,10 @@ mod tests {
                 .map(|(n, k)| {
                     let unit = if *k == Kind::Metric { ms } else { Unit::None };
                     let f = s.field(&mut c, n, *k, unit, DefKind::Standard);
-                    frag(s, &f)
+                    let mut pushed = Vec::new();
+                    assert_eq!(s.push_frag(s.get(f), &mut pushed), pushed.len());
+                    assert_eq!(pushed, s.frag(s.get(f)));
+                    frag(s, s.get(f))
                 })
                 .collect();
             (out, c, s.contiguous_defs(&c).map(|d| String::from_utf8(d.to_vec()).unwrap()))
@@ -197,6 +275,9 @@ mod tests {
         for _ in 0..2 {
             let (frags, _, defs) = write(&mut s, &all);
             assert_eq!(frags, [",\"A\":", ",\"B\\\"\":", ",\"S\":", ",\"C\":"]);
+            assert!(same_bytes(b"abcdefghij", b"abcdefghij") && !same_bytes(b"abcdefghij", b"abcdefghiJ"));
+            assert!(same_bytes(b"abcde", b"abcde") && !same_bytes(b"abcde", b"Abcde"));
+            assert!(!same_bytes(b"ab", b"aB") && !same_bytes(b"abcdefghijklmnopq", b"abcdefghIjklmnopq"));
             assert_eq!(
                 defs.unwrap(),
                 r#",{"Name":"A","Unit":"Milliseconds"},{"Name":"B\"","Unit":"Milliseconds"},{"Name":"C","Unit":"Milliseconds"}"#

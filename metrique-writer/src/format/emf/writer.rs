@@ -22,7 +22,8 @@ use super::shape::{Cursor, DefKind, Shape};
 use crate::config::{AllowSplitEntries, AllowUnroutableEntries, EntryDimensions};
 use crate::entry::{Entry, EntryConfig, EntryWriter};
 use crate::format::json_encode::{
-    clean_observation, push_int, push_list_elements, push_observation_value, push_string,
+    clean_observation, finite, push_f64, push_i64, push_int, push_list_elements,
+    push_observation_value, push_string, push_u64,
 };
 use crate::unit::Unit;
 use crate::validate::{ValidationError, ValidationErrorBuilder};
@@ -347,6 +348,115 @@ struct FieldWriter<'w, 's, 'a> {
 }
 
 impl FieldWriter<'_, '_, '_> {
+    /// Writes a single-observation metric without flags or dimensions: the hot path.
+    #[inline]
+    fn scalar(self, unit: Unit, value: impl FnOnce(&mut Vec<u8>)) {
+        let st = &mut *self.w.st;
+        let i = st.shape.field(&mut st.cursor, self.name, Kind::Metric, unit, DefKind::Standard);
+        let f = st.shape.get(i);
+        let (def, hash) = (f.def, f.hash);
+        let start = st.vals.len();
+        let n = st.shape.push_frag(f, &mut st.vals);
+        value(&mut st.vals);
+        let end = st.vals.len();
+        st.def_count += 1;
+        st.recs.push(MetricRec { def, val: (u(start), u(end)), group: 0, pass: 0 });
+        let loc = Loc { buf: BufId::Vals, start: u(start + 2), end: u(start + n - 2) };
+        st.note_field(loc, (end - start) + (def.1 - def.0) as usize);
+        if self.w.track_names {
+            self.check_metric_name(hash, loc, 0);
+        }
+    }
+
+    #[inline(never)]
+    fn check_metric_name(self, hash: u64, loc: Loc, group: u32) {
+        if self.w.st.is_duplicate(hash, loc, Kind::Metric, group) && self.w.cfg.validations.unique_names {
+            self.duplicate();
+        }
+    }
+
+    /// Every other metric: flags, several observations, per-metric dimensions, sampling.
+    #[inline(never)]
+    fn general_metric<'d>(
+        self,
+        distribution: impl Iterator<Item = Observation>,
+        unit: Unit,
+        mut dims: std::iter::Peekable<impl Iterator<Item = (&'d str, &'d str)>>,
+        flags: MetricFlags<'_>,
+    ) {
+        let (def_kind, distribution_flag) = if flags.is_empty() {
+            (DefKind::Standard, false)
+        } else if flags.has::<NoMetricFlag>() {
+            (DefKind::None, flags.has::<Distribution>())
+        } else if flags.has::<HighStorageResolutionFlag>() {
+            (DefKind::HighResolution, flags.has::<Distribution>())
+        } else {
+            (DefKind::Standard, flags.has::<Distribution>())
+        };
+        let multiplicity = self.w.e.multiplicity;
+        let force_histogram = distribution_flag || multiplicity.is_some();
+
+        let mut it = distribution.filter_map(clean_observation);
+        let Some(first) = it.next() else {
+            // No observation (or only NaN): nothing is written.
+            return;
+        };
+        let second = it.next();
+
+        let st = &mut *self.w.st;
+        let i = st.shape.field(&mut st.cursor, self.name, Kind::Metric, unit, def_kind);
+        let f = st.shape.get(i);
+        let (def, hash) = (f.def, f.hash);
+        let start = st.vals.len();
+        let n = st.shape.push_frag(f, &mut st.vals);
+        let name = (start + 2, start + n - 2);
+
+        st.pending.clear();
+        if second.is_none() && !force_histogram && !matches!(first, Observation::Repeated { .. }) {
+            push_observation_value(&mut st.vals, first);
+        } else {
+            st.obs.clear();
+            st.obs.push(first);
+            st.obs.extend(second);
+            st.obs.extend(it);
+            st.write_histogram(name, multiplicity.unwrap_or(1), def_kind != DefKind::None);
+        }
+        let val_end = st.pending.first().map_or(st.vals.len(), |p| p.0 as usize);
+
+        let group = if dims.peek().is_none() {
+            Ok(0)
+        } else if self.w.e.split {
+            st.group_for(dims).ok_or("dimension name can't be `_aws`")
+        } else if self.w.cfg.allow_ignored_dimensions {
+            Ok(0)
+        } else {
+            Err("can't use per-metric dimensions without split entries - you probably want to remove WithDimensions<>")
+        };
+        let group = match group {
+            Ok(g) => g,
+            Err(reason) => {
+                st.vals.truncate(start);
+                let e = ValidationError::invalid(reason).for_field(self.name);
+                self.w.e.errors.extend_mut(e);
+                return;
+            }
+        };
+
+        st.def_count += usize::from(def.1 > def.0);
+        st.recs.push(MetricRec { def, val: (u(start), u(val_end)), group, pass: 0 });
+        if !st.pending.is_empty() {
+            st.overflow = true;
+            for (k, &val) in st.pending.iter().enumerate() {
+                st.recs.push(MetricRec { def, val, group, pass: u(k + 1) });
+            }
+        }
+        let loc = Loc { buf: BufId::Vals, start: u(name.0), end: u(name.1) };
+        st.note_field(loc, (val_end - start) + (def.1 - def.0) as usize);
+        if self.w.track_names {
+            self.check_metric_name(hash, loc, group);
+        }
+    }
+
     fn duplicate(self) {
         let e = ValidationError::invalid("duplicate field").for_field(self.name);
         self.w.e.errors.extend_mut(e);
@@ -356,11 +466,11 @@ impl FieldWriter<'_, '_, '_> {
     #[inline]
     fn begin_property(&mut self, kind: Kind) -> (usize, Loc, u64) {
         let st = &mut *self.w.st;
-        let f = st.shape.field(&mut st.cursor, self.name, kind, Unit::None, DefKind::None);
-        let frag = st.shape.frag(&f);
+        let i = st.shape.field(&mut st.cursor, self.name, kind, Unit::None, DefKind::None);
+        let f = st.shape.get(i);
         let start = st.props.len();
-        st.props.extend_from_slice(frag);
-        let loc = Loc { buf: BufId::Props, start: u(start + 2), end: u(start + frag.len() - 2) };
+        let n = st.shape.push_frag(f, &mut st.props);
+        let loc = Loc { buf: BufId::Props, start: u(start + 2), end: u(start + n - 2) };
         (start, loc, f.hash)
     }
 
@@ -393,80 +503,31 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
         dimensions: impl IntoIterator<Item = (&'d str, &'d str)>,
         flags: MetricFlags<'_>,
     ) {
-        let (def_kind, distribution_flag) = if flags.is_empty() {
-            (DefKind::Standard, false)
-        } else if flags.has::<NoMetricFlag>() {
-            (DefKind::None, flags.has::<Distribution>())
-        } else if flags.has::<HighStorageResolutionFlag>() {
-            (DefKind::HighResolution, flags.has::<Distribution>())
-        } else {
-            (DefKind::Standard, flags.has::<Distribution>())
-        };
-        let multiplicity = self.w.e.multiplicity;
-        let force_histogram = distribution_flag || multiplicity.is_some();
-
-        let mut it = distribution.into_iter().filter_map(clean_observation);
-        let Some(first) = it.next() else {
-            // No observation (or only NaN): nothing is written.
-            return;
-        };
+        let mut it = distribution.into_iter();
+        let Some(first) = it.next() else { return };
         let second = it.next();
-
-        let st = &mut *self.w.st;
-        let f = st.shape.field(&mut st.cursor, self.name, Kind::Metric, unit, def_kind);
-        let frag = st.shape.frag(&f);
-        let start = st.vals.len();
-        st.vals.extend_from_slice(frag);
-        let name = (start + 2, start + frag.len() - 2);
-
-        st.pending.clear();
-        if second.is_none() && !force_histogram && !matches!(first, Observation::Repeated { .. }) {
-            push_observation_value(&mut st.vals, first);
-        } else {
-            st.obs.clear();
-            st.obs.push(first);
-            st.obs.extend(second);
-            st.obs.extend(it);
-            st.write_histogram(name, multiplicity.unwrap_or(1), def_kind != DefKind::None);
-        }
-        let val_end = st.pending.first().map_or(st.vals.len(), |p| p.0 as usize);
-
         let mut dims = dimensions.into_iter().peekable();
-        let group = if dims.peek().is_none() {
-            Ok(0)
-        } else if self.w.e.split {
-            st.group_for(dims).ok_or("dimension name can't be `_aws`")
-        } else if self.w.cfg.allow_ignored_dimensions {
-            Ok(0)
-        } else {
-            Err("can't use per-metric dimensions without split entries - you probably want to remove WithDimensions<>")
-        };
-        let group = match group {
-            Ok(g) => g,
-            Err(reason) => {
-                st.vals.truncate(start);
-                let e = ValidationError::invalid(reason).for_field(self.name);
-                self.w.e.errors.extend_mut(e);
-                return;
-            }
-        };
-
-        st.def_count += usize::from(f.def.1 > f.def.0);
-        st.recs.push(MetricRec { def: f.def, val: (u(start), u(val_end)), group, pass: 0 });
-        if !st.pending.is_empty() {
-            st.overflow = true;
-            for (k, &val) in st.pending.iter().enumerate() {
-                st.recs.push(MetricRec { def: f.def, val, group, pass: u(k + 1) });
-            }
-        }
-        let loc = Loc { buf: BufId::Vals, start: u(name.0), end: u(name.1) };
-        st.note_field(loc, (val_end - start) + (f.def.1 - f.def.0) as usize);
-        if self.w.track_names
-            && st.is_duplicate(f.hash, loc, Kind::Metric, group)
-            && self.w.cfg.validations.unique_names
+        // The common case: one plain observation, no flags, no dimensions, not sampled.
+        if second.is_none()
+            && flags.is_empty()
+            && self.w.e.multiplicity.is_none()
+            && dims.peek().is_none()
         {
-            self.duplicate();
+            match first {
+                Observation::Unsigned(v) => return self.scalar(unit, |b| push_u64(b, v)),
+                Observation::Signed(v) => return self.scalar(unit, |b| push_i64(b, v)),
+                Observation::Floating(v) => {
+                    // NaN writes nothing; ±∞ is clamped.
+                    if let Some(v) = finite(v) {
+                        self.scalar(unit, |b| push_f64(b, v));
+                    }
+                    return;
+                }
+                Observation::Repeated { .. } => {}
+            }
         }
+        let obs = std::iter::once(first).chain(second).chain(it);
+        self.general_metric(obs, unit, dims, flags);
     }
 
     fn error(self, error: ValidationError) {
