@@ -312,6 +312,10 @@ struct EmfConfig {
     default_sets_error: Option<String>,
     /// `,{custom directive}` …, then `],"LogGroupName":"…","Timestamp":`
     tail: Vec<u8>,
+    /// `head` + `default_dims_text` + `,"Metrics":[`: the start of a one-namespace line.
+    single_prefix: Vec<u8>,
+    /// `]}` + `tail`.
+    single_tail: Vec<u8>,
 }
 
 impl EmfConfig {
@@ -377,7 +381,11 @@ impl EmfConfig {
             push_string(&mut tail, lg);
         }
         tail.extend_from_slice(b",\"Timestamp\":");
+        let single_prefix = [&head[..], &default_dims_text, b",\"Metrics\":["].concat();
+        let single_tail = [&b"]}"[..], &tail].concat();
         Self {
+            single_prefix,
+            single_tail,
             namespaces: b.namespaces,
             default_dimensions: b.default_dimensions,
             validations: b.validations,

@@ -131,33 +131,27 @@ static PAIRS: [u8; 200] = {
     t
 };
 
-/// Appends `v` in decimal. Faster than `itoa` + `extend_from_slice` for the small numbers
-/// metrics usually hold: the digits are written left-aligned into a fixed block that is
-/// appended with one constant-size copy and trimmed, so there is no `memcpy` call.
+/// Appends `v` in decimal. Numbers below 10 000 (most metric values) are written with one
+/// small constant-size copy and no division loop; larger ones go through `itoa`.
 #[inline]
-pub(crate) fn push_u64(buf: &mut Vec<u8>, mut v: u64) {
-    let n = v.checked_ilog10().map_or(1, |l| l as usize + 1);
-    let mut tmp = [b'0'; 20];
-    let mut i = n;
-    while v >= 100 {
-        #[allow(clippy::cast_possible_truncation)] // < 100
-        let r = (v % 100) as usize;
-        v /= 100;
-        i -= 2;
-        tmp[i] = PAIRS[2 * r];
-        tmp[i + 1] = PAIRS[2 * r + 1];
-    }
-    #[allow(clippy::cast_possible_truncation)] // < 100
-    let r = v as usize;
-    if r >= 10 {
-        tmp[i - 2] = PAIRS[2 * r];
-        tmp[i - 1] = PAIRS[2 * r + 1];
+pub(crate) fn push_u64(buf: &mut Vec<u8>, v: u64) {
+    #[allow(clippy::cast_possible_truncation)] // bounded by the comparisons
+    if v < 10 {
+        buf.push(b'0' + v as u8);
+    } else if v < 100 {
+        let p = 2 * v as usize;
+        buf.extend_from_slice(&[PAIRS[p], PAIRS[p + 1]]);
+    } else if v < 10_000 {
+        let (hi, lo) = (2 * (v / 100) as usize, 2 * (v % 100) as usize);
+        let block = [PAIRS[hi], PAIRS[hi + 1], PAIRS[lo], PAIRS[lo + 1]];
+        if v < 1000 {
+            buf.extend_from_slice(&[block[1], block[2], block[3]]);
+        } else {
+            buf.extend_from_slice(&block);
+        }
     } else {
-        tmp[i - 1] = b'0' + r as u8;
+        push_int(buf, v);
     }
-    let len = buf.len();
-    buf.extend_from_slice(&tmp);
-    buf.truncate(len + n);
 }
 
 /// Appends `v` in decimal (see [`push_u64`]).

@@ -90,11 +90,13 @@ pub(super) struct Cursor {
     pos: usize,
     /// Fields `0..pos` were all used, in order (no skip).
     pub(super) contiguous: bool,
+    /// After the first skip: the end of the definitions of the fields used before it.
+    pub(super) prefix_def_end: u32,
 }
 
 impl Default for Cursor {
     fn default() -> Self {
-        Self { pos: 0, contiguous: true }
+        Self { pos: 0, contiguous: true, prefix_def_end: 0 }
     }
 }
 
@@ -146,7 +148,10 @@ impl Shape {
         let end = (cur.pos + SKIP + 1).min(self.fields.len());
         for j in cur.pos + 1..end {
             if self.fields[j].matches(&self.raw, name.as_bytes(), kind, unit, def_kind) {
-                cur.contiguous = false;
+                if cur.contiguous {
+                    cur.prefix_def_end = cur.pos.checked_sub(1).map_or(0, |i| self.fields[i].def.1);
+                    cur.contiguous = false;
+                }
                 cur.pos = j + 1;
                 return j;
             }
@@ -233,14 +238,16 @@ impl Shape {
         n
     }
 
-    /// If the entry used the cached fields `0..pos` in order: the definitions of all its
-    /// metrics, as one slice (with a leading comma when not empty).
-    pub(super) fn contiguous_defs(&self, cur: &Cursor) -> Option<&[u8]> {
-        if !cur.contiguous {
-            return None;
-        }
-        let end = cur.pos.checked_sub(1).map_or(0, |i| self.fields[i].def.1 as usize);
-        Some(&self.defs[..end])
+    /// The definitions of the metrics written before the first skip (all of them if there
+    /// was none), as one slice (with a leading comma when not empty). Metrics written after a
+    /// skip are listed separately by the writer.
+    pub(super) fn prefix_defs(&self, cur: &Cursor) -> &[u8] {
+        let end = if cur.contiguous {
+            cur.pos.checked_sub(1).map_or(0, |i| self.fields[i].def.1 as usize)
+        } else {
+            cur.prefix_def_end as usize
+        };
+        &self.defs[..end]
     }
 }
 
@@ -269,7 +276,8 @@ mod tests {
                     frag(s, s.get(f))
                 })
                 .collect();
-            (out, c, s.contiguous_defs(&c).map(|d| String::from_utf8(d.to_vec()).unwrap()))
+            let defs = c.contiguous.then(|| String::from_utf8(s.prefix_defs(&c).to_vec()).unwrap());
+            (out, c, defs)
         };
         let all = [("A", Kind::Metric), ("B\"", Kind::Metric), ("S", Kind::Property), ("C", Kind::Metric)];
         for _ in 0..2 {
@@ -287,6 +295,7 @@ mod tests {
         let (frags, c, defs) = write(&mut s, &[all[0], all[2], all[3]]);
         assert_eq!(frags, [",\"A\":", ",\"S\":", ",\"C\":"]);
         assert!(!c.contiguous && defs.is_none());
+        assert_eq!(s.prefix_defs(&c), br#",{"Name":"A","Unit":"Milliseconds"}"#);
         assert_eq!(write(&mut s, &all).0.len(), 4);
         // A different field re-records from there.
         let (frags, _, defs) = write(&mut s, &[all[0], ("X", Kind::Property)]);

@@ -17,7 +17,7 @@ use std::time::SystemTime;
 use super::EmfConfig;
 use super::flags_impl::{HighStorageResolutionFlag, NoMetricFlag};
 use super::limits::MAX_VALUES_PER_METRIC;
-use super::names::{BufId, Kind, Loc, NameTable};
+use super::names::{BufId, Kind, Loc, NameTable, hash_bytes};
 use super::shape::{Cursor, DefKind, Shape};
 use crate::config::{AllowSplitEntries, AllowUnroutableEntries, EntryDimensions};
 use crate::entry::{Entry, EntryConfig, EntryWriter};
@@ -66,8 +66,12 @@ pub(crate) struct State {
     pub(super) props: Vec<u8>,
     pub(super) shape: Shape,
     pub(super) cursor: Cursor,
+    /// Record [`MetricRec`]s and the largest field (the second, splitting pass).
+    pub(super) record: bool,
     pub(super) recs: Vec<MetricRec>,
     pub(super) def_count: usize,
+    /// Definitions of metrics written after a skipped cached field (see [`Shape::prefix_defs`]).
+    pub(super) late_defs: Vec<(u32, u32)>,
     /// Some metric continues on further lines (over 100 distinct values).
     pub(super) overflow: bool,
     pub(super) names: NameTable,
@@ -76,6 +80,8 @@ pub(crate) struct State {
     pending: Vec<(u32, u32)>,
     pub(super) groups: Vec<Group>,
     pub(super) dimtext: Vec<u8>,
+    /// Escaped keys (ranges in `dimtext`) of the group `group_for` just created.
+    new_keys: Vec<(u32, u32)>,
     pub(super) largest: Largest,
     pub(super) out: Vec<u8>,
     pub(super) scratch: Vec<u8>,
@@ -97,10 +103,12 @@ impl State {
         self.cursor = Cursor::default();
         self.recs.clear();
         self.def_count = 0;
+        self.late_defs.clear();
         self.overflow = false;
         self.names.clear();
         self.groups.clear();
         self.dimtext.clear();
+        self.new_keys.clear();
         self.largest = Largest::default();
         self.out.clear();
     }
@@ -118,6 +126,7 @@ impl State {
         let buf = match loc.buf {
             BufId::Vals => &self.vals,
             BufId::Props => &self.props,
+            BufId::Dims => &self.dimtext,
         };
         &buf[loc.start as usize..loc.end as usize]
     }
@@ -131,11 +140,12 @@ impl State {
     /// Records a name (escaped, at `loc`, hashing to `hash`); returns true if it was already
     /// written.
     fn is_duplicate(&mut self, hash: u64, loc: Loc, kind: Kind, group: u32) -> bool {
-        let State { names, vals, props, .. } = self;
+        let State { names, vals, props, dimtext, .. } = self;
         let bytes_of = |l: Loc| {
             let b = match l.buf {
                 BufId::Vals => &vals[..],
                 BufId::Props => &props[..],
+                BufId::Dims => &dimtext[..],
             };
             &b[l.start as usize..l.end as usize]
         };
@@ -177,10 +187,11 @@ impl State {
         }
     }
 
-    /// The group for a per-metric dimension tuple, created if new. `None` if a key is `_aws`
-    /// (it would replace the EMF metadata).
+    /// The group for a per-metric dimension tuple, created if new (its escaped keys are then
+    /// listed in `new_keys`). `None` if a key is `_aws` (it would replace the EMF metadata).
     fn group_for<'d>(&mut self, dims: impl Iterator<Item = (&'d str, &'d str)>) -> Option<u32> {
-        let State { dimtext, scratch, groups, .. } = self;
+        let State { dimtext, scratch, groups, new_keys, .. } = self;
+        new_keys.clear();
         let start = dimtext.len();
         scratch.clear();
         let mut count = 0;
@@ -192,6 +203,7 @@ impl State {
             dimtext.push(b',');
             let ks = dimtext.len();
             push_string(dimtext, k);
+            new_keys.push((u(ks + 1), u(dimtext.len() - 1)));
             if count > 0 {
                 scratch.push(b',');
             }
@@ -205,6 +217,7 @@ impl State {
         for (i, g) in groups.iter().enumerate() {
             if dimtext[g.fields.0 as usize..g.fields.1 as usize] == dimtext[text.clone()] {
                 dimtext.truncate(start);
+                new_keys.clear();
                 return Some(u(i + 1));
             }
         }
@@ -271,23 +284,42 @@ pub(super) struct EntryState<'a> {
 }
 
 /// Formats `entry` into `state.out`, returning the bytes to write.
+///
+/// The first pass writes the entry's fields without recording per-metric ranges and builds
+/// the single line of the common case. Only if the entry needs the general path (per-metric
+/// dimensions, more than 100 metrics or values, over the size cap) is it written again with
+/// recording on; [`Entry::write`] is pure, so both passes see the same fields.
 pub(super) fn format_entry<'s>(
     cfg: &EmfConfig,
     st: &'s mut State,
     entry: &impl Entry,
     multiplicity: Option<u64>,
 ) -> Result<&'s [u8], ValidationError> {
+    let e = write_fields(cfg, st, entry, multiplicity, false);
+    if !super::assemble::finish_single_line(cfg, st, e)? {
+        let e = write_fields(cfg, st, entry, multiplicity, true);
+        super::assemble::finish(cfg, st, e)?;
+    }
+    Ok(&st.out)
+}
+
+fn write_fields<'a>(
+    cfg: &EmfConfig,
+    st: &mut State,
+    entry: &'a impl Entry,
+    multiplicity: Option<u64>,
+    record: bool,
+) -> EntryState<'a> {
     st.reset();
+    st.record = record;
     let mut w = EmfWriter {
         cfg,
-        st: &mut *st,
+        st,
         track_names: cfg.validations.unique_names || cfg.validations.dimensions_exist,
         e: EntryState { multiplicity, ..EntryState::default() },
     };
     entry.write(&mut w);
-    let e = w.e;
-    super::assemble::finish(cfg, st, e)?;
-    Ok(&st.out)
+    w.e
 }
 
 struct EmfWriter<'s, 'a> {
@@ -358,11 +390,16 @@ impl FieldWriter<'_, '_, '_> {
         let start = st.vals.len();
         let n = st.shape.push_frag(f, &mut st.vals);
         value(&mut st.vals);
-        let end = st.vals.len();
         st.def_count += 1;
-        st.recs.push(MetricRec { def, val: (u(start), u(end)), group: 0, pass: 0 });
+        if !st.cursor.contiguous {
+            st.late_defs.push(def);
+        }
         let loc = Loc { buf: BufId::Vals, start: u(start + 2), end: u(start + n - 2) };
-        st.note_field(loc, (end - start) + (def.1 - def.0) as usize);
+        if st.record {
+            let end = st.vals.len();
+            st.recs.push(MetricRec { def, val: (u(start), u(end)), group: 0, pass: 0 });
+            st.note_field(loc, (end - start) + (def.1 - def.0) as usize);
+        }
         if self.w.track_names {
             self.check_metric_name(hash, loc, 0);
         }
@@ -441,8 +478,26 @@ impl FieldWriter<'_, '_, '_> {
                 return;
             }
         };
+        // A new group's keys become string fields of its line: they must not collide with
+        // the entry's fields.
+        if self.w.track_names && self.w.cfg.validations.unique_names {
+            for k in 0..st.new_keys.len() {
+                let (ks, ke) = st.new_keys[k];
+                let loc = Loc { buf: BufId::Dims, start: ks, end: ke };
+                let hash = hash_bytes(&st.dimtext[ks as usize..ke as usize]);
+                if st.is_duplicate(hash, loc, Kind::Dimension, group) {
+                    let key = String::from_utf8_lossy(&st.dimtext[ks as usize..ke as usize]).into_owned();
+                    let e = ValidationError::invalid("duplicate field").for_field(&key);
+                    self.w.e.errors.extend_mut(e);
+                }
+            }
+        }
+        st.new_keys.clear();
 
         st.def_count += usize::from(def.1 > def.0);
+        if !st.cursor.contiguous && def.1 > def.0 {
+            st.late_defs.push(def);
+        }
         st.recs.push(MetricRec { def, val: (u(start), u(val_end)), group, pass: 0 });
         if !st.pending.is_empty() {
             st.overflow = true;
@@ -477,7 +532,9 @@ impl FieldWriter<'_, '_, '_> {
     #[inline]
     fn end_property(self, start: usize, loc: Loc, hash: u64, kind: Kind) {
         let st = &mut *self.w.st;
-        st.note_field(loc, st.props.len() - start);
+        if st.record {
+            st.note_field(loc, st.props.len() - start);
+        }
         if self.w.track_names
             && st.is_duplicate(hash, loc, kind, 0)
             && self.w.cfg.validations.unique_names
