@@ -79,7 +79,7 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     } else if n >= 4 {
         u32_at(a, 0) == u32_at(b, 0) && u32_at(a, n - 4) == u32_at(b, n - 4)
     } else {
-        a == b
+        a.iter().zip(b).all(|(x, y)| x == y)
     }
 }
 
@@ -183,7 +183,12 @@ impl Shape {
         self.frags.extend_from_slice(b",\"");
         push_escaped(&mut self.frags, name);
         let escaped = frag_start + 2..self.frags.len();
-        self.frags.extend_from_slice(b"\":");
+        // The key, plus the opening quote or bracket of a property's value.
+        self.frags.extend_from_slice(match kind {
+            Kind::Metric | Kind::Dimension => b"\":",
+            Kind::Property => b"\":\"",
+            Kind::List => b"\":[",
+        });
         let hash = hash_bytes(&self.frags[escaped.clone()]);
         let def_start = self.defs.len();
         if kind == Kind::Metric && def_kind != DefKind::None {
@@ -214,13 +219,14 @@ impl Shape {
         cur.pos - 1
     }
 
-    /// The encoded key `,"Name":` of `f`.
+    /// The encoded key of `f`.
     #[cfg(test)]
     fn frag(&self, f: &Field) -> &[u8] {
         &self.frags[f.frag.0 as usize..f.frag.1 as usize]
     }
 
-    /// Appends the encoded key `,"Name":` of `f` to `out`; returns its length. Fragments up to
+    /// Appends the encoded key of `f` to `out` (`,"Name":`, with `"` or `[` after it for
+    /// string and list properties); returns its length. Fragments up to
     /// [`PAD`] bytes are copied as one fixed-size block (no `memcpy` call), then trimmed.
     #[inline(always)]
     pub(super) fn push_frag(&self, f: &Field, out: &mut Vec<u8>) -> usize {
@@ -282,7 +288,7 @@ mod tests {
         let all = [("A", Kind::Metric), ("B\"", Kind::Metric), ("S", Kind::Property), ("C", Kind::Metric)];
         for _ in 0..2 {
             let (frags, _, defs) = write(&mut s, &all);
-            assert_eq!(frags, [",\"A\":", ",\"B\\\"\":", ",\"S\":", ",\"C\":"]);
+            assert_eq!(frags, [",\"A\":", ",\"B\\\"\":", ",\"S\":\"", ",\"C\":"]);
             assert!(same_bytes(b"abcdefghij", b"abcdefghij") && !same_bytes(b"abcdefghij", b"abcdefghiJ"));
             assert!(same_bytes(b"abcde", b"abcde") && !same_bytes(b"abcde", b"Abcde"));
             assert!(!same_bytes(b"ab", b"aB") && !same_bytes(b"abcdefghijklmnopq", b"abcdefghIjklmnopq"));
@@ -293,13 +299,13 @@ mod tests {
         }
         // B absent: a skip, defs are not contiguous, the cache is kept.
         let (frags, c, defs) = write(&mut s, &[all[0], all[2], all[3]]);
-        assert_eq!(frags, [",\"A\":", ",\"S\":", ",\"C\":"]);
+        assert_eq!(frags, [",\"A\":", ",\"S\":\"", ",\"C\":"]);
         assert!(!c.contiguous && defs.is_none());
         assert_eq!(s.prefix_defs(&c), br#",{"Name":"A","Unit":"Milliseconds"}"#);
         assert_eq!(write(&mut s, &all).0.len(), 4);
         // A different field re-records from there.
         let (frags, _, defs) = write(&mut s, &[all[0], ("X", Kind::Property)]);
-        assert_eq!(frags, [",\"A\":", ",\"X\":"]);
+        assert_eq!(frags, [",\"A\":", ",\"X\":\""]);
         assert_eq!(defs.unwrap(), r#",{"Name":"A","Unit":"Milliseconds"}"#);
         let (_, _, defs) = write(&mut s, &all);
         assert_eq!(defs.unwrap().matches("Name").count(), 3);

@@ -22,7 +22,7 @@ use super::shape::{Cursor, DefKind, Shape};
 use crate::config::{AllowSplitEntries, AllowUnroutableEntries, EntryDimensions};
 use crate::entry::{Entry, EntryConfig, EntryWriter};
 use crate::format::json_encode::{
-    clean_observation, finite, push_f64, push_i64, push_int, push_list_elements,
+    clean_observation, finite, push_escaped, push_f64, push_i64, push_int, push_list_elements,
     push_observation_value, push_string, push_u64,
 };
 use crate::unit::Unit;
@@ -337,7 +337,7 @@ impl<'a> EntryWriter<'a> for EmfWriter<'_, 'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn value(&mut self, name: impl Into<Cow<'a, str>>, value: &(impl Value + ?Sized)) {
         let name = name.into();
         // A field named `_aws` would replace the metadata object: never skipped.
@@ -381,7 +381,7 @@ struct FieldWriter<'w, 's, 'a> {
 
 impl FieldWriter<'_, '_, '_> {
     /// Writes a single-observation metric without flags or dimensions: the hot path.
-    #[inline]
+    #[inline(always)]
     fn scalar(self, unit: Unit, value: impl FnOnce(&mut Vec<u8>)) {
         let st = &mut *self.w.st;
         let i = st.shape.field(&mut st.cursor, self.name, Kind::Metric, unit, DefKind::Standard);
@@ -517,19 +517,20 @@ impl FieldWriter<'_, '_, '_> {
         self.w.e.errors.extend_mut(e);
     }
 
-    /// Starts a property: `,"name":`; returns (field start, name location, name hash).
-    #[inline]
+    /// Starts a property: `,"name":"` or `,"name":[`; returns (field start, name location,
+    /// name hash).
+    #[inline(always)]
     fn begin_property(&mut self, kind: Kind) -> (usize, Loc, u64) {
         let st = &mut *self.w.st;
         let i = st.shape.field(&mut st.cursor, self.name, kind, Unit::None, DefKind::None);
         let f = st.shape.get(i);
         let start = st.props.len();
         let n = st.shape.push_frag(f, &mut st.props);
-        let loc = Loc { buf: BufId::Props, start: u(start + 2), end: u(start + n - 2) };
+        let loc = Loc { buf: BufId::Props, start: u(start + 2), end: u(start + n - 3) };
         (start, loc, f.hash)
     }
 
-    #[inline]
+    #[inline(always)]
     fn end_property(self, start: usize, loc: Loc, hash: u64, kind: Kind) {
         let st = &mut *self.w.st;
         if st.record {
@@ -545,14 +546,15 @@ impl FieldWriter<'_, '_, '_> {
 }
 
 impl ValueWriter for FieldWriter<'_, '_, '_> {
-    #[inline]
+    #[inline(always)]
     fn string(mut self, value: &str) {
         let (start, loc, hash) = self.begin_property(Kind::Property);
-        push_string(&mut self.w.st.props, value);
+        push_escaped(&mut self.w.st.props, value);
+        self.w.st.props.push(b'"');
         self.end_property(start, loc, hash, Kind::Property);
     }
 
-    #[inline]
+    #[inline(always)]
     fn metric<'d>(
         self,
         distribution: impl IntoIterator<Item = Observation>,
@@ -594,7 +596,6 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
     fn values<'v, V: Value + 'v>(mut self, values: impl IntoIterator<Item = &'v V>) {
         let (start, loc, hash) = self.begin_property(Kind::List);
         let props = &mut self.w.st.props;
-        props.push(b'[');
         match push_list_elements(props, values) {
             Ok(()) => {
                 props.push(b']');
