@@ -9,10 +9,11 @@ use common::{Cfg, Flags, TS, TestEntry, V};
 use metrique_writer::format::Format;
 use metrique_writer::format::emf::{Emf, MetricDefinition, MetricDirective, StorageResolution};
 use metrique_writer::test_stream::TestSink;
-use metrique_writer::{IoStreamError, Observation, Unit};
 use metrique_writer::unit::{NegativeScale, PositiveScale};
+use metrique_writer::{IoStreamError, Observation, Unit};
 
-const HEAD: &str = r#"{"_aws":{"CloudWatchMetrics":[{"Namespace":"Ns","Dimensions":[[]],"Metrics":["#;
+const HEAD: &str =
+    r#"{"_aws":{"CloudWatchMetrics":[{"Namespace":"Ns","Dimensions":[[]],"Metrics":["#;
 
 /// One line with the default head (namespace `Ns`, no dimensions) and timestamp [`TS`].
 fn line(defs: &str, fields: &str) -> String {
@@ -73,7 +74,13 @@ fn metrics_precede_properties_in_write_order() {
         .field("X", V::U(1))
         .field("B", V::Str("b".into()))
         .field("Y", V::F(2.5));
-    assert_eq!(ok(&e), line(r#"{"Name":"X"},{"Name":"Y"}"#, r#","X":1,"Y":2.5,"A":"a","B":"b""#));
+    assert_eq!(
+        ok(&e),
+        line(
+            r#"{"Name":"X"},{"Name":"Y"}"#,
+            r#","X":1,"Y":2.5,"A":"a","B":"b""#
+        )
+    );
 }
 
 #[test]
@@ -120,11 +127,29 @@ fn numbers() {
 #[test]
 fn distributions_use_values_and_counts() {
     let e = TestEntry::new()
-        .field("Many", V::obs([Observation::Unsigned(1), Observation::Floating(2.5), Observation::Signed(-3)]))
-        .field("Rep", V::obs([Observation::Repeated { total: 10.0, occurrences: 4 }]))
+        .field(
+            "Many",
+            V::obs([
+                Observation::Unsigned(1),
+                Observation::Floating(2.5),
+                Observation::Signed(-3),
+            ]),
+        )
+        .field(
+            "Rep",
+            V::obs([Observation::Repeated {
+                total: 10.0,
+                occurrences: 4,
+            }]),
+        )
         .field(
             "Dist",
-            V::Metric { obs: vec![Observation::Unsigned(5)], unit: Unit::Count, dims: vec![], flags: Flags::Distribution },
+            V::Metric {
+                obs: vec![Observation::Unsigned(5)],
+                unit: Unit::Count,
+                dims: vec![],
+                flags: Flags::Distribution,
+            },
         )
         .field("Empty", V::obs([]));
     assert_eq!(
@@ -140,8 +165,21 @@ fn distributions_use_values_and_counts() {
 fn nan_is_skipped_and_infinity_clamped() {
     let e = TestEntry::new()
         .field("Nan", V::F(f64::NAN))
-        .field("OnlyNans", V::obs([Observation::Floating(f64::NAN), Observation::Floating(f64::NAN)]))
-        .field("SomeNan", V::obs([Observation::Floating(f64::NAN), Observation::Unsigned(3), Observation::Unsigned(4)]))
+        .field(
+            "OnlyNans",
+            V::obs([
+                Observation::Floating(f64::NAN),
+                Observation::Floating(f64::NAN),
+            ]),
+        )
+        .field(
+            "SomeNan",
+            V::obs([
+                Observation::Floating(f64::NAN),
+                Observation::Unsigned(3),
+                Observation::Unsigned(4),
+            ]),
+        )
         .field("Inf", V::F(f64::INFINITY))
         .field("NegInf", V::F(f64::NEG_INFINITY))
         .field("Name", V::Str("x".into()));
@@ -150,7 +188,9 @@ fn nan_is_skipped_and_infinity_clamped() {
         ok(&e),
         line(
             r#"{"Name":"SomeNan"},{"Name":"Inf"},{"Name":"NegInf"}"#,
-            &format!(r#","SomeNan":{{"Values":[3,4],"Counts":[1,1]}},"Inf":{max},"NegInf":-{max},"Name":"x""#)
+            &format!(
+                r#","SomeNan":{{"Values":[3,4],"Counts":[1,1]}},"Inf":{max},"NegInf":-{max},"Name":"x""#
+            )
         )
     );
 }
@@ -161,11 +201,17 @@ fn lists_are_arrays_in_properties() {
         .field("Nums", V::ListU(vec![1, 2, 3]))
         .field("Strs", V::ListS(vec!["a".into(), "b\"c".into()]))
         .field("None", V::ListU(vec![]))
-        .field("Holes", V::ListF(vec![Some(1.5), None, Some(f64::NAN), Some(2.0)]))
+        .field(
+            "Holes",
+            V::ListF(vec![Some(1.5), None, Some(f64::NAN), Some(2.0)]),
+        )
         .field("M", V::U(1));
     assert_eq!(
         ok(&e),
-        line(r#"{"Name":"M"}"#, r#","M":1,"Nums":[1,2,3],"Strs":["a","b\"c"],"None":[],"Holes":[1.5,2]"#)
+        line(
+            r#"{"Name":"M"}"#,
+            r#","M":1,"Nums":[1,2,3],"Strs":["a","b\"c"],"None":[],"Holes":[1.5,2]"#
+        )
     );
 }
 
@@ -176,7 +222,10 @@ fn escaping_of_names_and_strings() {
         .field("ctl\u{1}\n", V::Str("tab\t🦆\u{7f}".into()));
     assert_eq!(
         ok(&e),
-        line(r#"{"Name":"q\"uote\\"}"#, &(r#","q\"uote\\":1,"ctl\u0001\n":"tab\t🦆"#.to_owned() + "\u{7f}\""))
+        line(
+            r#"{"Name":"q\"uote\\"}"#,
+            &(r#","q\"uote\\":1,"ctl\u0001\n":"tab\t🦆"#.to_owned() + "\u{7f}\"")
+        )
     );
 }
 
@@ -188,7 +237,10 @@ fn flags() {
         .field("Both", V::flagged(3, Flags::HighResAndNoMetric));
     assert_eq!(
         ok(&e),
-        line(r#"{"Name":"Hi","StorageResolution":1}"#, r#","Hi":1,"Prop":2,"Both":3"#)
+        line(
+            r#"{"Name":"Hi","StorageResolution":1}"#,
+            r#","Hi":1,"Prop":2,"Both":3"#
+        )
     );
 }
 
@@ -212,23 +264,40 @@ fn dimension_sets_are_cross_joined() {
         ) + "\n"
     );
     // Default sets alone.
-    let e = TestEntry::new().field("Region", V::Str("r".into())).field("Cell", V::Str("c".into()));
-    assert!(run(&mut emf, &e).unwrap().contains(r#""Dimensions":[["Region"],["Region","Cell"]],"Metrics":[]"#));
+    let e = TestEntry::new()
+        .field("Region", V::Str("r".into()))
+        .field("Cell", V::Str("c".into()));
+    assert!(
+        run(&mut emf, &e)
+            .unwrap()
+            .contains(r#""Dimensions":[["Region"],["Region","Cell"]],"Metrics":[]"#)
+    );
 }
 
 #[test]
 fn dimension_validation() {
     let mut emf = Emf::all_validations("Ns".into(), vec![vec!["Operation".into()]]);
     let missing = TestEntry::new().field("X", V::U(1));
-    assert_eq!(run(&mut emf, &missing).unwrap_err(), "for `Operation`: missing dimension");
+    assert_eq!(
+        run(&mut emf, &missing).unwrap_err(),
+        "for `Operation`: missing dimension"
+    );
     let metric = TestEntry::new().field("Operation", V::U(1));
-    assert_eq!(run(&mut emf, &metric).unwrap_err(), "for `Operation`: can't use metric in dimension field");
+    assert_eq!(
+        run(&mut emf, &metric).unwrap_err(),
+        "for `Operation`: can't use metric in dimension field"
+    );
     let entry_missing = TestEntry::new()
         .config(Cfg::dims(&[&["Status"]]))
         .field("Operation", V::Str("a".into()));
-    assert_eq!(run(&mut emf, &entry_missing).unwrap_err(), "for `Status`: missing dimension");
+    assert_eq!(
+        run(&mut emf, &entry_missing).unwrap_err(),
+        "for `Status`: missing dimension"
+    );
     // Unroutable entries (MetriqueValidationError) pass.
-    let unroutable = TestEntry::new().config(Cfg::Unroutable).field("Message", V::Str("m".into()));
+    let unroutable = TestEntry::new()
+        .config(Cfg::Unroutable)
+        .field("Message", V::Str("m".into()));
     assert!(run(&mut emf, &unroutable).is_ok());
     // Opt-outs.
     let mut lax = Emf::builder("Ns".into(), vec![vec!["Operation".into()]])
@@ -242,7 +311,9 @@ fn dimension_validation() {
 
 #[test]
 fn validation_errors() {
-    let dup = TestEntry::new().field("A", V::U(1)).field("A", V::Str("x".into()));
+    let dup = TestEntry::new()
+        .field("A", V::U(1))
+        .field("A", V::Str("x".into()));
     assert_eq!(err(&dup), "for `A`: duplicate field");
     let empty = TestEntry::new().field("", V::U(1));
     assert_eq!(err(&empty), "name can't be empty");
@@ -251,14 +322,20 @@ fn validation_errors() {
     let mut two = TestEntry::new();
     two.timestamps.push(common::ts());
     assert_eq!(err(&two), "multiple timestamps written");
-    let bad = TestEntry::new().field("Bad", V::Err("unit mismatch".into())).field("Ok", V::U(1));
+    let bad = TestEntry::new()
+        .field("Bad", V::Err("unit mismatch".into()))
+        .field("Ok", V::U(1));
     assert_eq!(err(&bad), "for `Bad`: unit mismatch");
-    let twice = TestEntry::new().config(Cfg::dims(&[&[]])).config(Cfg::dims(&[&[]]));
+    let twice = TestEntry::new()
+        .config(Cfg::dims(&[&[]]))
+        .config(Cfg::dims(&[&[]]));
     assert_eq!(err(&twice), "entry dimensions cannot be set twice");
     let empty_dims = TestEntry::new().config(Cfg::dims(&[]));
     assert_eq!(err(&empty_dims), "entry dimensions cannot be empty");
     // Several reasons are all reported.
-    let many = TestEntry::new().field("", V::U(1)).field("B", V::Err("x".into()));
+    let many = TestEntry::new()
+        .field("", V::U(1))
+        .field("B", V::Err("x".into()));
     assert_eq!(err(&many), "name can't be empty, for `B`: x");
     // Duplicates pass without validations; timestamps and value errors never do.
     let mut none = Emf::no_validations("Ns".into(), vec![vec![]]);
@@ -293,8 +370,13 @@ fn per_metric_dimensions_split_lines() {
         run(&mut emf, &no_split).unwrap_err(),
         "for `c`: can't use per-metric dimensions without split entries - you probably want to remove WithDimensions<>"
     );
-    let mut ignore = Emf::builder("Ns".into(), vec![vec![]]).allow_ignored_dimensions(true).build();
-    assert_eq!(run(&mut ignore, &no_split).unwrap(), line(r#"{"Name":"c"}"#, r#","c":1"#));
+    let mut ignore = Emf::builder("Ns".into(), vec![vec![]])
+        .allow_ignored_dimensions(true)
+        .build();
+    assert_eq!(
+        run(&mut ignore, &no_split).unwrap(),
+        line(r#"{"Name":"c"}"#, r#","c":1"#)
+    );
     // The undimensioned line is omitted when it has no metrics; properties go on every line.
     let only_dims = TestEntry::new()
         .config(Cfg::Split)
@@ -302,7 +384,10 @@ fn per_metric_dimensions_split_lines() {
         .field("P", V::Str("p".into()));
     let lines = run(&mut emf, &only_dims).unwrap();
     assert_eq!(lines.lines().count(), 1);
-    assert!(lines.ends_with(&(r#""Timestamp":1752774958378},"k":"v","c":1,"P":"p"}"#.to_owned() + "\n")));
+    assert!(
+        lines
+            .ends_with(&(r#""Timestamp":1752774958378},"k":"v","c":1,"P":"p"}"#.to_owned() + "\n"))
+    );
     // The same metric twice in one dimension group is a duplicate.
     let dup = TestEntry::new()
         .config(Cfg::Split)
@@ -344,10 +429,19 @@ fn over_100_metrics_split_into_lines() {
     let out = ok(&e);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 2);
-    let defs0: String = (0..100).map(|i| format!(r#"{{"Name":"M{i}"}}"#)).collect::<Vec<_>>().join(",");
+    let defs0: String = (0..100)
+        .map(|i| format!(r#"{{"Name":"M{i}"}}"#))
+        .collect::<Vec<_>>()
+        .join(",");
     let vals0: String = (0..100).map(|i| format!(r#","M{i}":{i}"#)).collect();
-    assert_eq!(lines[0].to_owned() + "\n", line(&defs0, &(vals0 + r#","Operation":"Op""#)));
-    assert_eq!(lines[1].to_owned() + "\n", line(r#"{"Name":"M100"}"#, r#","M100":100,"Operation":"Op""#));
+    assert_eq!(
+        lines[0].to_owned() + "\n",
+        line(&defs0, &(vals0 + r#","Operation":"Op""#))
+    );
+    assert_eq!(
+        lines[1].to_owned() + "\n",
+        line(r#"{"Name":"M100"}"#, r#","M100":100,"Operation":"Op""#)
+    );
     // NoMetric values do not count against the limit.
     let mut e = TestEntry::new();
     for i in 0..100 {
@@ -364,7 +458,10 @@ fn over_100_values_fold_then_split() {
     let e = TestEntry::new().field("Folded", V::obs(obs));
     assert_eq!(
         ok(&e),
-        line(r#"{"Name":"Folded"}"#, r#","Folded":{"Values":[0,1,2],"Counts":[50,50,50]}"#)
+        line(
+            r#"{"Name":"Folded"}"#,
+            r#","Folded":{"Values":[0,1,2],"Counts":[50,50,50]}"#
+        )
     );
     // 150 distinct values: 100 on the first line, 50 on the next.
     let obs: Vec<Observation> = (0..150).map(Observation::Unsigned).collect();
@@ -381,14 +478,22 @@ fn over_100_values_fold_then_split() {
         lines[0].to_owned() + "\n",
         line(
             r#"{"Name":"Other"},{"Name":"Wide"}"#,
-            &format!(r#","Other":1,"Wide":{{"Values":[{}],"Counts":[{}]}},"P":"p""#, vals(0..100), ones(100))
+            &format!(
+                r#","Other":1,"Wide":{{"Values":[{}],"Counts":[{}]}},"P":"p""#,
+                vals(0..100),
+                ones(100)
+            )
         )
     );
     assert_eq!(
         lines[1].to_owned() + "\n",
         line(
             r#"{"Name":"Wide"}"#,
-            &format!(r#","Wide":{{"Values":[{}],"Counts":[{}]}},"P":"p""#, vals(100..150), ones(50))
+            &format!(
+                r#","Wide":{{"Values":[{}],"Counts":[{}]}},"P":"p""#,
+                vals(100..150),
+                ones(50)
+            )
         )
     );
 }
@@ -417,19 +522,28 @@ fn dimension_set_over_30_keys_is_an_error() {
     // Default sets are checked too.
     let mut wide = Emf::no_validations("Ns".into(), vec![keys.clone()]);
     let e = TestEntry::new().field("X", V::U(1));
-    assert!(run(&mut wide, &e).unwrap_err().starts_with("dimension set [D0, D1, "));
+    assert!(
+        run(&mut wide, &e)
+            .unwrap_err()
+            .starts_with("dimension set [D0, D1, ")
+    );
 }
 
 #[test]
 fn oversize_line_is_an_error_naming_the_largest_field() {
-    let mut emf = Emf::builder("Ns".into(), vec![vec![]]).max_line_bytes(1000).build();
+    let mut emf = Emf::builder("Ns".into(), vec![vec![]])
+        .max_line_bytes(1000)
+        .build();
     let e = TestEntry::new()
         .field("Small", V::Str("s".into()))
         .field("Huge", V::Str("x".repeat(2000)))
         .field("M", V::U(1));
     let msg = run(&mut emf, &e).unwrap_err();
     assert!(msg.starts_with("EMF line of "), "{msg}");
-    assert!(msg.ends_with("exceeds the cap of 1000 bytes; the largest field is `Huge` (2010 bytes)"), "{msg}");
+    assert!(
+        msg.ends_with("exceeds the cap of 1000 bytes; the largest field is `Huge` (2010 bytes)"),
+        "{msg}"
+    );
     // Many metrics that do not fit in one line are spread over several lines.
     let mut e = TestEntry::new();
     for i in 0..60 {
@@ -440,7 +554,14 @@ fn oversize_line_is_an_error_naming_the_largest_field() {
     assert!(out.lines().all(|l| l.len() <= 1000));
     let total: usize = out
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap().as_object().unwrap().len() - 1)
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l)
+                .unwrap()
+                .as_object()
+                .unwrap()
+                .len()
+                - 1
+        })
         .sum();
     assert_eq!(total, 60);
 }
@@ -448,12 +569,20 @@ fn oversize_line_is_an_error_naming_the_largest_field() {
 #[test]
 fn state_is_reused_across_entries() {
     let mut emf = emf();
-    let a = TestEntry::new().field("A", V::U(1)).field("S", V::Str("s".into()));
+    let a = TestEntry::new()
+        .field("A", V::U(1))
+        .field("S", V::Str("s".into()));
     let b = TestEntry::new().field("B", V::F(0.5));
     for _ in 0..3 {
-        assert_eq!(run(&mut emf, &a).unwrap(), line(r#"{"Name":"A"}"#, r#","A":1,"S":"s""#));
+        assert_eq!(
+            run(&mut emf, &a).unwrap(),
+            line(r#"{"Name":"A"}"#, r#","A":1,"S":"s""#)
+        );
         assert!(run(&mut emf, &TestEntry::new().field("", V::U(1))).is_err());
-        assert_eq!(run(&mut emf, &b).unwrap(), line(r#"{"Name":"B"}"#, r#","B":0.5"#));
+        assert_eq!(
+            run(&mut emf, &b).unwrap(),
+            line(r#"{"Name":"B"}"#, r#","B":0.5"#)
+        );
     }
     let cloned = emf.clone();
     assert!(format!("{cloned:?}").starts_with("Emf {"));
@@ -461,11 +590,18 @@ fn state_is_reused_across_entries() {
 
 #[test]
 fn timestamp_defaults_to_now() {
-    let e = TestEntry { timestamps: vec![], ..TestEntry::new() }.field("A", V::U(1));
+    let e = TestEntry {
+        timestamps: vec![],
+        ..TestEntry::new()
+    }
+    .field("A", V::U(1));
     let out = ok(&e);
     let v: serde_json::Value = serde_json::from_str(out.trim_end()).unwrap();
     let ts = v["_aws"]["Timestamp"].as_u64().unwrap();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
     assert!(ts <= now && now - ts < 60_000);
 }
 
@@ -474,4 +610,3 @@ fn timestamp_defaults_to_now() {
 fn empty_default_dimensions_panics() {
     let _ = Emf::builder("Ns".into(), vec![]);
 }
-

@@ -9,18 +9,37 @@ use std::time::{Duration, SystemTime};
 use common::{Cfg, Flags, TestEntry, V};
 use metrique_writer::format::Format;
 use metrique_writer::format::emf::Emf;
-use metrique_writer::format::json::Json;
 use metrique_writer::format::emf::limits::{
     MAX_DIMENSIONS_PER_SET, MAX_METRICS_PER_DIRECTIVE, MAX_VALUES_PER_METRIC,
 };
+use metrique_writer::format::json::Json;
 use metrique_writer::unit::{NegativeScale, PositiveScale};
 use metrique_writer::{IoStreamError, Observation, Unit};
 use proptest::prelude::*;
 use serde_json::Value as Json_;
 
-const POOL: &[&str] = &["Operation", "Status", "A", "B", "Latency", "_aws", "", "q\"\\", "🦆\n"];
+const POOL: &[&str] = &[
+    "Operation",
+    "Status",
+    "A",
+    "B",
+    "Latency",
+    "_aws",
+    "",
+    "q\"\\",
+    "🦆\n",
+];
 /// Dimension keys (a dimension named `_aws` is a configuration error we do not generate).
-const DIM_POOL: &[&str] = &["Operation", "Status", "A", "B", "Latency", "", "q\"\\", "🦆\n"];
+const DIM_POOL: &[&str] = &[
+    "Operation",
+    "Status",
+    "A",
+    "B",
+    "Latency",
+    "",
+    "q\"\\",
+    "🦆\n",
+];
 
 fn name() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -48,7 +67,8 @@ fn observation() -> impl Strategy<Value = Observation> {
         (0u64..5).prop_map(Observation::Unsigned),
         any::<i64>().prop_map(Observation::Signed),
         float().prop_map(Observation::Floating),
-        (float(), 0u64..10).prop_map(|(total, occurrences)| Observation::Repeated { total, occurrences }),
+        (float(), 0u64..10)
+            .prop_map(|(total, occurrences)| Observation::Repeated { total, occurrences }),
     ]
 }
 
@@ -90,7 +110,12 @@ fn value() -> impl Strategy<Value = V> {
             dims,
             flags()
         )
-            .prop_map(|(obs, unit, dims, flags)| V::Metric { obs, unit, dims, flags }),
+            .prop_map(|(obs, unit, dims, flags)| V::Metric {
+                obs,
+                unit,
+                dims,
+                flags
+            }),
         prop::collection::vec(any::<u64>(), 0..5).prop_map(V::ListU),
         prop::collection::vec(any::<String>(), 0..5).prop_map(V::ListS),
         prop::collection::vec(prop::option::of(float()), 0..5).prop_map(V::ListF),
@@ -111,13 +136,23 @@ fn dim_sets() -> impl Strategy<Value = Vec<Vec<String>>> {
 
 fn entry() -> impl Strategy<Value = TestEntry> {
     (
-        prop::collection::vec((0u64..2_000_000_000_000).prop_map(|ms| SystemTime::UNIX_EPOCH + Duration::from_millis(ms)), 0..3),
+        prop::collection::vec(
+            (0u64..2_000_000_000_000)
+                .prop_map(|ms| SystemTime::UNIX_EPOCH + Duration::from_millis(ms)),
+            0..3,
+        ),
         any::<bool>(),
         any::<bool>(),
         prop::option::of(dim_sets()),
         prop_oneof![
             prop::collection::vec((name(), value()), 0..12),
-            prop::collection::vec(((0u32..150).prop_map(|i| format!("M{i}")), any::<u64>().prop_map(V::U)), 90..160),
+            prop::collection::vec(
+                (
+                    (0u32..150).prop_map(|i| format!("M{i}")),
+                    any::<u64>().prop_map(V::U)
+                ),
+                90..160
+            ),
         ],
     )
         .prop_map(|(timestamps, split, unroutable, dims, fields)| {
@@ -129,11 +164,18 @@ fn entry() -> impl Strategy<Value = TestEntry> {
                 configs.push(Cfg::Unroutable);
             }
             if let Some(sets) = dims {
-                let refs: Vec<Vec<&str>> = sets.iter().map(|s| s.iter().map(String::as_str).collect()).collect();
+                let refs: Vec<Vec<&str>> = sets
+                    .iter()
+                    .map(|s| s.iter().map(String::as_str).collect())
+                    .collect();
                 let refs: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
                 configs.push(Cfg::dims(&refs));
             }
-            TestEntry { timestamps, configs, fields }
+            TestEntry {
+                timestamps,
+                configs,
+                fields,
+            }
         })
 }
 
@@ -150,29 +192,47 @@ fn related_entries() -> impl Strategy<Value = Vec<TestEntry>> {
                 .map(|mask| TestEntry {
                     timestamps: vec![SystemTime::UNIX_EPOCH],
                     configs: vec![],
-                    fields: fields.iter().zip(mask).filter(|(_, keep)| *keep).map(|(f, _)| f.clone()).collect(),
+                    fields: fields
+                        .iter()
+                        .zip(mask)
+                        .filter(|(_, keep)| *keep)
+                        .map(|(f, _)| f.clone())
+                        .collect(),
                 })
                 .collect()
         })
 }
 
 fn emf_format() -> impl Strategy<Value = (Emf, bool, usize)> {
-    (any::<bool>(), dim_sets(), prop_oneof![Just(256 * 1024), 300usize..20_000], any::<bool>()).prop_map(
-        |(validate, dims, cap, two_ns)| {
-            let mut b = Emf::builder("Ns".into(), dims).skip_all_validations(!validate).max_line_bytes(cap);
+    (
+        any::<bool>(),
+        dim_sets(),
+        prop_oneof![Just(256 * 1024), 300usize..20_000],
+        any::<bool>(),
+    )
+        .prop_map(|(validate, dims, cap, two_ns)| {
+            let mut b = Emf::builder("Ns".into(), dims)
+                .skip_all_validations(!validate)
+                .max_line_bytes(cap);
             if two_ns {
                 b = b.add_namespace("Other".into());
             }
             (b.build(), validate, cap)
-        },
-    )
+        })
 }
 
 /// Checks every EMF invariant of one written line.
 fn check_emf_line(line: &str, validated: bool, cap: usize) -> Result<(), TestCaseError> {
-    prop_assert!(line.len() <= cap, "line of {} bytes over cap {cap}", line.len());
-    let v: Json_ = serde_json::from_str(line).map_err(|e| TestCaseError::fail(format!("{e}: {line}")))?;
-    let obj = v.as_object().ok_or_else(|| TestCaseError::fail("not an object"))?;
+    prop_assert!(
+        line.len() <= cap,
+        "line of {} bytes over cap {cap}",
+        line.len()
+    );
+    let v: Json_ =
+        serde_json::from_str(line).map_err(|e| TestCaseError::fail(format!("{e}: {line}")))?;
+    let obj = v
+        .as_object()
+        .ok_or_else(|| TestCaseError::fail("not an object"))?;
     let aws = &obj["_aws"];
     prop_assert!(aws["Timestamp"].is_u64());
     for d in aws["CloudWatchMetrics"].as_array().unwrap() {
@@ -184,7 +244,10 @@ fn check_emf_line(line: &str, validated: bool, cap: usize) -> Result<(), TestCas
             if validated {
                 for k in set {
                     let target = obj.get(k.as_str().unwrap());
-                    prop_assert!(target.is_none_or(Json_::is_string), "dimension {k} is not a string");
+                    prop_assert!(
+                        target.is_none_or(Json_::is_string),
+                        "dimension {k} is not a string"
+                    );
                 }
             }
         }
@@ -194,7 +257,10 @@ fn check_emf_line(line: &str, validated: bool, cap: usize) -> Result<(), TestCas
             prop_assert!(target.is_some(), "metric {name} has no value");
             let target = target.unwrap();
             if validated {
-                prop_assert!(target.is_number() || target.is_object(), "metric {name} = {target}");
+                prop_assert!(
+                    target.is_number() || target.is_object(),
+                    "metric {name} = {target}"
+                );
             }
             // Without validations a name may be written twice and serde_json keeps only the
             // last value, which may be a different field (e.g. a NoMetric value).

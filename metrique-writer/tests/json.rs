@@ -38,8 +38,17 @@ fn layout() {
         .field("Operation", V::Str("Get".into()))
         .field("Count", V::U(3))
         .field("Neg", V::I(-4))
-        .field("Sizes", V::obs([Observation::Unsigned(1), Observation::Floating(2.5)]))
-        .field("Rep", V::obs([Observation::Repeated { total: 10.0, occurrences: 4 }]))
+        .field(
+            "Sizes",
+            V::obs([Observation::Unsigned(1), Observation::Floating(2.5)]),
+        )
+        .field(
+            "Rep",
+            V::obs([Observation::Repeated {
+                total: 10.0,
+                occurrences: 4,
+            }]),
+        )
         .field("Nan", V::F(f64::NAN))
         .field("Ms", V::unit(7, Unit::Second(NegativeScale::Milli)))
         .field("List", V::ListS(vec!["a".into(), "b".into()]))
@@ -54,7 +63,10 @@ fn layout() {
 
 #[test]
 fn empty_sections_are_omitted() {
-    assert_eq!(run(&TestEntry::new()).unwrap(), format!("{{\"timestamp\":{TS}}}\n"));
+    assert_eq!(
+        run(&TestEntry::new()).unwrap(),
+        format!("{{\"timestamp\":{TS}}}\n")
+    );
     let only_props = TestEntry::new().field("S", V::Str("q\"\n".into()));
     assert_eq!(
         run(&only_props).unwrap(),
@@ -63,18 +75,26 @@ fn empty_sections_are_omitted() {
     let only_metrics = TestEntry::new().field("I", V::F(f64::NEG_INFINITY));
     assert_eq!(
         run(&only_metrics).unwrap(),
-        format!(r#"{{"timestamp":{TS},"metrics":{{"I":{{"value":-17976931348623157{}}}}}}}"#, "0".repeat(292))
-            + "\n"
+        format!(
+            r#"{{"timestamp":{TS},"metrics":{{"I":{{"value":-17976931348623157{}}}}}}}"#,
+            "0".repeat(292)
+        ) + "\n"
     );
 }
 
 #[test]
 fn validation() {
-    assert_eq!(run(&TestEntry::new().field("", V::U(1))).unwrap_err(), "name can't be empty");
+    assert_eq!(
+        run(&TestEntry::new().field("", V::U(1))).unwrap_err(),
+        "name can't be empty"
+    );
     let mut two = TestEntry::new();
     two.timestamps.push(common::ts());
     assert_eq!(run(&two).unwrap_err(), "multiple timestamps written");
-    assert_eq!(run(&TestEntry::new().field("B", V::Err("bad".into()))).unwrap_err(), "for `B`: bad");
+    assert_eq!(
+        run(&TestEntry::new().field("B", V::Err("bad".into()))).unwrap_err(),
+        "for `B`: bad"
+    );
     // Duplicates are not checked (as metrique 0.1.33), but the output stays valid JSON.
     assert!(run(&TestEntry::new().field("A", V::U(1)).field("A", V::U(2))).is_ok());
 }
@@ -82,5 +102,8 @@ fn validation() {
 #[test]
 fn dimensions_and_flags_are_ignored() {
     let e = TestEntry::new().field("C", V::dims(1, &[("k", "v")]));
-    assert_eq!(run(&e).unwrap(), format!(r#"{{"timestamp":{TS},"metrics":{{"C":{{"value":1}}}}}}"#) + "\n");
+    assert_eq!(
+        run(&e).unwrap(),
+        format!(r#"{{"timestamp":{TS},"metrics":{{"C":{{"value":1}}}}}}"#) + "\n"
+    );
 }

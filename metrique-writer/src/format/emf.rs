@@ -118,7 +118,10 @@ pub struct Emf {
 
 impl Clone for Emf {
     fn clone(&self) -> Self {
-        Self { config: self.config.clone(), state: writer::State::default() }
+        Self {
+            config: self.config.clone(),
+            state: writer::State::default(),
+        }
     }
 }
 
@@ -170,7 +173,9 @@ impl Emf {
     /// # Panics
     /// As [`Emf::builder`].
     pub fn no_validations(namespace: String, default_dimensions: Vec<Vec<String>>) -> Self {
-        Self::builder(namespace, default_dimensions).skip_all_validations(true).build()
+        Self::builder(namespace, default_dimensions)
+            .skip_all_validations(true)
+            .build()
     }
 
     /// This format, weighting sampled entries by the inverse of their sample rate (see
@@ -195,7 +200,11 @@ impl Emf {
 }
 
 impl Format for Emf {
-    fn format(&mut self, entry: &impl Entry, output: &mut impl io::Write) -> Result<(), IoStreamError> {
+    fn format(
+        &mut self,
+        entry: &impl Entry,
+        output: &mut impl io::Write,
+    ) -> Result<(), IoStreamError> {
         self.format_with_multiplicity(entry, output, None)
     }
 }
@@ -209,7 +218,11 @@ struct Validations {
 }
 
 impl Validations {
-    const ALL: Self = Self { unique_names: true, dimensions_exist: true, names: true };
+    const ALL: Self = Self {
+        unique_names: true,
+        dimensions_exist: true,
+        names: true,
+    };
 }
 
 /// Builds an [`Emf`]; see [`Emf::builder`].
@@ -238,7 +251,11 @@ impl EmfBuilder {
     /// two timestamps, value errors, entry-dimension misuse and the CloudWatch [`limits`].
     pub fn skip_all_validations(mut self, skip: bool) -> Self {
         let on = !skip;
-        self.validations = Validations { unique_names: on, dimensions_exist: on, names: on };
+        self.validations = Validations {
+            unique_names: on,
+            dimensions_exist: on,
+            names: on,
+        };
         self
     }
 
@@ -280,7 +297,10 @@ impl EmfBuilder {
 
     /// Builds the format.
     pub fn build(self) -> Emf {
-        Emf { config: Arc::new(EmfConfig::new(self)), state: writer::State::default() }
+        Emf {
+            config: Arc::new(EmfConfig::new(self)),
+            state: writer::State::default(),
+        }
     }
 }
 
@@ -343,7 +363,10 @@ impl EmfConfig {
                     }
                     push_string(&mut keys, k);
                 }
-                DimSetText { keys, count: set.len() }
+                DimSetText {
+                    keys,
+                    count: set.len(),
+                }
             })
             .collect();
         let mut default_dims_text = vec![b'['];

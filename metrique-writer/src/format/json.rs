@@ -63,7 +63,11 @@ impl Json {
 }
 
 impl Format for Json {
-    fn format(&mut self, entry: &impl Entry, output: &mut impl io::Write) -> Result<(), IoStreamError> {
+    fn format(
+        &mut self,
+        entry: &impl Entry,
+        output: &mut impl io::Write,
+    ) -> Result<(), IoStreamError> {
         self.metrics.clear();
         self.props.clear();
         self.out.clear();
@@ -75,7 +79,12 @@ impl Format for Json {
             errors: ValidationErrorBuilder::default(),
         };
         entry.write(&mut w);
-        let JsonWriter { timestamp, timestamps, mut errors, .. } = w;
+        let JsonWriter {
+            timestamp,
+            timestamps,
+            mut errors,
+            ..
+        } = w;
         if timestamps > 1 {
             errors.invalid_mut("multiple timestamps written");
         }
@@ -128,7 +137,10 @@ impl<'a> EntryWriter<'a> for JsonWriter<'_> {
             self.errors.invalid_mut("name can't be empty");
             return;
         }
-        value.write(JsonValueWriter { w: self, name: &name });
+        value.write(JsonValueWriter {
+            w: self,
+            name: &name,
+        });
     }
 
     fn config(&mut self, _config: &'a dyn EntryConfig) {}

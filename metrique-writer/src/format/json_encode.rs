@@ -59,7 +59,9 @@ pub(crate) fn needs_escape(s: &[u8]) -> bool {
     let mut chunks = s.chunks_exact(8);
     for c in &mut chunks {
         let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        if has_less(x, 0x20) || has_zero(x ^ (LO * b'"' as u64)) || has_zero(x ^ (LO * b'\\' as u64))
+        if has_less(x, 0x20)
+            || has_zero(x ^ (LO * b'"' as u64))
+            || has_zero(x ^ (LO * b'\\' as u64))
         {
             return true;
         }
@@ -212,7 +214,9 @@ fn expand_exponent(buf: &mut Vec<u8>, mantissa: &[u8], exp: &[u8]) {
         Some((b'-', rest)) => (true, rest),
         _ => (false, exp),
     };
-    let exp_abs = exp_digits.iter().fold(0usize, |acc, &d| acc * 10 + usize::from(d - b'0'));
+    let exp_abs = exp_digits
+        .iter()
+        .fold(0usize, |acc, &d| acc * 10 + usize::from(d - b'0'));
     if neg {
         buf.push(b'-');
     }
@@ -258,7 +262,10 @@ pub(crate) fn clean_observation(obs: Observation) -> Option<Observation> {
             if occurrences == 0 || total.is_nan() {
                 None
             } else {
-                Some(Observation::Repeated { total: finite(total)?, occurrences })
+                Some(Observation::Repeated {
+                    total: finite(total)?,
+                    occurrences,
+                })
             }
         }
         o => Some(o),
@@ -278,7 +285,11 @@ pub(crate) fn push_list_elements<'a, V: Value + 'a>(
     let mut first = true;
     let mut error = None;
     for v in values {
-        v.write(ElementWriter { buf, first: &mut first, error: &mut error });
+        v.write(ElementWriter {
+            buf,
+            first: &mut first,
+            error: &mut error,
+        });
         if let Some(e) = error {
             return Err(e);
         }
@@ -373,7 +384,10 @@ mod tests {
         assert_eq!(f(123_456_789.125), "123456789.125");
         assert_eq!(f(f64::INFINITY), f(f64::MAX));
         assert_eq!(f(f64::MAX).len(), 309);
-        assert_eq!(f(f64::MIN_POSITIVE).parse::<f64>().unwrap(), f64::MIN_POSITIVE);
+        assert_eq!(
+            f(f64::MIN_POSITIVE).parse::<f64>().unwrap(),
+            f64::MIN_POSITIVE
+        );
         for v in [1e-300, 3.3e-5, 7.77e22, 1.0 / 3.0, 2.5e-10, 9.999_999e15] {
             assert_eq!(f(v).parse::<f64>().unwrap(), v, "{v}");
             assert!(!f(v).contains('e'));
@@ -382,14 +396,37 @@ mod tests {
 
     #[test]
     fn strings_escape_like_serde_json() {
-        for s in ["plain", "quo\"te", "back\\slash", "tab\there\n\r", "\u{1}\u{1f}\u{7f}", "emoji 🦆", "", "12345678\"", "1234567\u{0}"] {
+        for s in [
+            "plain",
+            "quo\"te",
+            "back\\slash",
+            "tab\there\n\r",
+            "\u{1}\u{1f}\u{7f}",
+            "emoji 🦆",
+            "",
+            "12345678\"",
+            "1234567\u{0}",
+        ] {
             assert_eq!(esc(s), serde_json::to_string(s).unwrap(), "{s:?}");
         }
     }
 
     #[test]
     fn integers_match_itoa() {
-        let mut vals: Vec<u64> = vec![0, 1, 9, 10, 99, 100, 101, 999, 1000, 12345, u64::MAX, u64::MAX - 1];
+        let mut vals: Vec<u64> = vec![
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            101,
+            999,
+            1000,
+            12345,
+            u64::MAX,
+            u64::MAX - 1,
+        ];
         vals.extend((0..20).map(|p| 10u64.pow(p)));
         vals.extend((1..20).map(|p| 10u64.pow(p) - 1));
         for v in vals {

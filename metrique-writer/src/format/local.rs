@@ -64,7 +64,9 @@ pub struct Percentile {
 impl Percentile {
     /// The percentile at `fraction` (clamped to `0..=1`): 0 is `min`, 1 is `max`.
     pub fn new(fraction: f64) -> Self {
-        Self { fraction: fraction.clamp(0.0, 1.0) }
+        Self {
+            fraction: fraction.clamp(0.0, 1.0),
+        }
     }
 
     /// `min`, `max`, `p50`, `p99.9`, …
@@ -98,8 +100,15 @@ impl LocalFormat {
     /// A local format with the given style and the default percentiles (min, p50, p99, p99.9,
     /// max).
     pub fn new(style: OutputStyle) -> Self {
-        let percentiles = [0.0, 0.5, 0.99, 0.999, 1.0].into_iter().map(Percentile::new).collect();
-        Self { style, percentiles, out: String::new() }
+        let percentiles = [0.0, 0.5, 0.99, 0.999, 1.0]
+            .into_iter()
+            .map(Percentile::new)
+            .collect();
+        Self {
+            style,
+            percentiles,
+            out: String::new(),
+        }
     }
 
     /// The pretty style.
@@ -116,10 +125,18 @@ impl LocalFormat {
 }
 
 impl Format for LocalFormat {
-    fn format(&mut self, entry: &impl Entry, output: &mut impl io::Write) -> Result<(), IoStreamError> {
+    fn format(
+        &mut self,
+        entry: &impl Entry,
+        output: &mut impl io::Write,
+    ) -> Result<(), IoStreamError> {
         let OutputStyle::Pretty = self.style;
         let mut fields = String::new();
-        let mut w = LocalWriter { out: &mut fields, timestamp: None, percentiles: &self.percentiles };
+        let mut w = LocalWriter {
+            out: &mut fields,
+            timestamp: None,
+            percentiles: &self.percentiles,
+        };
         entry.write(&mut w);
         let timestamp = w.timestamp.unwrap_or_else(SystemTime::now);
         self.out.clear();
@@ -139,7 +156,13 @@ pub(crate) fn push_rfc3339(out: &mut String, t: SystemTime) {
     let secs = d.as_secs();
     let (days, rem) = (secs / 86_400, secs % 86_400);
     let (y, m, day) = civil_from_days(days);
-    let _ = write!(out, "{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60);
+    let _ = write!(
+        out,
+        "{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    );
     let nanos = d.subsec_nanos();
     if nanos > 0 {
         let frac = format!("{nanos:09}");
@@ -177,7 +200,11 @@ impl<'a> EntryWriter<'a> for LocalWriter<'_> {
 
     fn value(&mut self, name: impl Into<Cow<'a, str>>, value: &(impl Value + ?Sized)) {
         let name = name.into();
-        value.write(LocalValueWriter { out: self.out, name: &name, percentiles: self.percentiles });
+        value.write(LocalValueWriter {
+            out: self.out,
+            name: &name,
+            percentiles: self.percentiles,
+        });
     }
 
     fn config(&mut self, _config: &'a dyn EntryConfig) {}
@@ -260,7 +287,10 @@ impl ValueWriter for LocalValueWriter<'_> {
     ) {
         let obs: Vec<Observation> = distribution.into_iter().collect();
         let Some(&first) = obs.first() else { return };
-        let dims: Vec<String> = dimensions.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let dims: Vec<String> = dimensions
+            .into_iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         let samples: u64 = obs.iter().map(Observation::occurrences).sum();
         let is_distribution = flags.has::<Distribution>()
             || obs.len() > 1
@@ -272,8 +302,11 @@ impl ValueWriter for LocalValueWriter<'_> {
         };
         if is_distribution {
             let _ = writeln!(self.out, "  {label} ({samples} samples):");
-            let mut weighted: Vec<(f64, u64)> =
-                obs.iter().map(|o| (o.as_f64(), o.occurrences())).filter(|(v, n)| !v.is_nan() && *n > 0).collect();
+            let mut weighted: Vec<(f64, u64)> = obs
+                .iter()
+                .map(|o| (o.as_f64(), o.occurrences()))
+                .filter(|(v, n)| !v.is_nan() && *n > 0)
+                .collect();
             weighted.sort_by(|a, b| a.0.total_cmp(&b.0));
             let total: u64 = weighted.iter().map(|w| w.1).sum();
             for p in self.percentiles {
@@ -283,7 +316,9 @@ impl ValueWriter for LocalValueWriter<'_> {
             }
         } else {
             let text = match first {
-                Observation::Unsigned(v) if matches!(unit, Unit::None | Unit::Count) => v.to_string(),
+                Observation::Unsigned(v) if matches!(unit, Unit::None | Unit::Count) => {
+                    v.to_string()
+                }
                 Observation::Signed(v) if matches!(unit, Unit::None | Unit::Count) => v.to_string(),
                 o => human(o.as_f64(), unit),
             };
@@ -304,7 +339,11 @@ impl ValueWriter for LocalValueWriter<'_> {
         let mut first = true;
         for v in values {
             let mut piece = String::new();
-            v.write(LocalValueWriter { out: &mut piece, name: "", percentiles: &[] });
+            v.write(LocalValueWriter {
+                out: &mut piece,
+                name: "",
+                percentiles: &[],
+            });
             // Each element rendered as "  : value\n"; keep the value.
             let text = piece.trim_end().trim_start_matches("  : ").to_owned();
             if text.is_empty() {
@@ -326,7 +365,11 @@ fn percentile(sorted: &[(f64, u64)], total: u64, fraction: f64) -> Option<f64> {
     if total == 0 {
         return None;
     }
-    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    #[allow(
+        clippy::cast_precision_loss,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss
+    )]
     let rank = ((fraction * total as f64).ceil() as u64).clamp(1, total);
     let mut seen = 0;
     for &(v, w) in sorted {
@@ -345,13 +388,19 @@ mod tests {
     #[test]
     fn rfc3339() {
         let mut s = String::new();
-        push_rfc3339(&mut s, UNIX_EPOCH + std::time::Duration::from_millis(1_752_774_958_378));
+        push_rfc3339(
+            &mut s,
+            UNIX_EPOCH + std::time::Duration::from_millis(1_752_774_958_378),
+        );
         assert_eq!(s, "2025-07-17T17:55:58.378Z");
         s.clear();
         push_rfc3339(&mut s, UNIX_EPOCH);
         assert_eq!(s, "1970-01-01T00:00:00Z");
         s.clear();
-        push_rfc3339(&mut s, UNIX_EPOCH + std::time::Duration::new(951_782_400, 5)); // 2000-02-29
+        push_rfc3339(
+            &mut s,
+            UNIX_EPOCH + std::time::Duration::new(951_782_400, 5),
+        ); // 2000-02-29
         assert_eq!(s, "2000-02-29T00:00:00.000000005Z");
     }
 
@@ -366,6 +415,9 @@ mod tests {
         assert_eq!(human(1500.0, Unit::Byte(PositiveScale::One)), "1.50KB");
         assert_eq!(human(12.34, Unit::Percent), "12.3%");
         assert_eq!(human(2.0, Unit::Count), "2");
-        assert_eq!(human(2.0, Unit::BitPerSecond(PositiveScale::One)), "2 Bits/Second");
+        assert_eq!(
+            human(2.0, Unit::BitPerSecond(PositiveScale::One)),
+            "2 Bits/Second"
+        );
     }
 }

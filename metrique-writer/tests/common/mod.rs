@@ -49,7 +49,12 @@ pub enum V {
     F(f64),
     Bool(bool),
     Dur(Duration),
-    Metric { obs: Vec<Observation>, unit: Unit, dims: Vec<(String, String)>, flags: Flags },
+    Metric {
+        obs: Vec<Observation>,
+        unit: Unit,
+        dims: Vec<(String, String)>,
+        flags: Flags,
+    },
     ListU(Vec<u64>),
     ListS(Vec<String>),
     ListF(Vec<Option<f64>>),
@@ -59,19 +64,37 @@ pub enum V {
 
 impl V {
     pub fn obs(obs: impl IntoIterator<Item = Observation>) -> Self {
-        V::Metric { obs: obs.into_iter().collect(), unit: Unit::None, dims: vec![], flags: Flags::None }
+        V::Metric {
+            obs: obs.into_iter().collect(),
+            unit: Unit::None,
+            dims: vec![],
+            flags: Flags::None,
+        }
     }
     pub fn unit(v: u64, unit: Unit) -> Self {
-        V::Metric { obs: vec![Observation::Unsigned(v)], unit, dims: vec![], flags: Flags::None }
+        V::Metric {
+            obs: vec![Observation::Unsigned(v)],
+            unit,
+            dims: vec![],
+            flags: Flags::None,
+        }
     }
     pub fn flagged(v: u64, flags: Flags) -> Self {
-        V::Metric { obs: vec![Observation::Unsigned(v)], unit: Unit::None, dims: vec![], flags }
+        V::Metric {
+            obs: vec![Observation::Unsigned(v)],
+            unit: Unit::None,
+            dims: vec![],
+            flags,
+        }
     }
     pub fn dims(v: u64, dims: &[(&str, &str)]) -> Self {
         V::Metric {
             obs: vec![Observation::Unsigned(v)],
             unit: Unit::None,
-            dims: dims.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            dims: dims
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             flags: Flags::None,
         }
     }
@@ -86,7 +109,12 @@ impl Value for V {
             V::F(v) => v.write(w),
             V::Bool(v) => v.write(w),
             V::Dur(v) => v.write(w),
-            V::Metric { obs, unit, dims, flags } => w.metric(
+            V::Metric {
+                obs,
+                unit,
+                dims,
+                flags,
+            } => w.metric(
                 obs.iter().copied(),
                 *unit,
                 dims.iter().map(|(k, v)| (k.as_str(), v.as_str())),
@@ -136,7 +164,10 @@ pub fn ts() -> SystemTime {
 impl TestEntry {
     /// An entry with the fixed timestamp [`TS`].
     pub fn new() -> Self {
-        Self { timestamps: vec![ts()], ..Self::default() }
+        Self {
+            timestamps: vec![ts()],
+            ..Self::default()
+        }
     }
     pub fn field(mut self, name: &str, v: V) -> Self {
         self.fields.push((name.to_string(), v));

@@ -30,7 +30,11 @@ fn range(r: (u32, u32)) -> std::ops::Range<usize> {
 }
 
 /// Validates the entry; on success returns its timestamp in milliseconds.
-fn validate(cfg: &EmfConfig, st: &mut State, e: &mut EntryState<'_>) -> Result<u64, ValidationError> {
+fn validate(
+    cfg: &EmfConfig,
+    st: &mut State,
+    e: &mut EntryState<'_>,
+) -> Result<u64, ValidationError> {
     let mut errors = std::mem::take(&mut e.errors);
     if e.timestamps > 1 {
         errors.invalid_mut("multiple timestamps written");
@@ -45,12 +49,14 @@ fn validate(cfg: &EmfConfig, st: &mut State, e: &mut EntryState<'_>) -> Result<u
         cross_join(cfg, st, entry_dims, &mut errors);
     }
     errors.build()?;
-    Ok(e
-        .timestamp
+    Ok(e.timestamp
         .unwrap_or_else(SystemTime::now)
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs().saturating_mul(1000).saturating_add(u64::from(d.subsec_millis())))
-    )
+        .map_or(0, |d| {
+            d.as_secs()
+                .saturating_mul(1000)
+                .saturating_add(u64::from(d.subsec_millis()))
+        }))
 }
 
 /// Validates the entry and, in the common case, writes it as one line into `st.out`.
@@ -70,12 +76,23 @@ pub(super) fn finish_single_line(
         push_dims_text(&mut scratch, st, None);
         st.scratch = scratch;
     }
-    let State { out, shape, cursor, late_defs, vals, props, scratch, .. } = &mut *st;
+    let State {
+        out,
+        shape,
+        cursor,
+        late_defs,
+        vals,
+        props,
+        scratch,
+        ..
+    } = &mut *st;
     let prefix = shape.prefix_defs(cursor);
     let push_all_defs = |out: &mut Vec<u8>| {
         // Each definition starts with a comma; the first one's is dropped.
         let mut first = true;
-        let late = late_defs.iter().map(|&(s, e)| &shape.defs[s as usize..e as usize]);
+        let late = late_defs
+            .iter()
+            .map(|&(s, e)| &shape.defs[s as usize..e as usize]);
         for d in std::iter::once(prefix).chain(late) {
             if let Some(rest) = d.get(usize::from(first)..).filter(|_| !d.is_empty()) {
                 out.extend_from_slice(rest);
@@ -94,8 +111,18 @@ pub(super) fn finish_single_line(
         out.extend_from_slice(props);
         out.extend_from_slice(b"}\n");
     } else {
-        let dims: &[u8] = if e.entry_dims.is_some() { scratch } else { &cfg.default_dims_text };
-        write_line(cfg, out, dims, millis, &[], props, push_all_defs, |out| {
+        let dims: &[u8] = if e.entry_dims.is_some() {
+            scratch
+        } else {
+            &cfg.default_dims_text
+        };
+        let parts = LineParts {
+            dims,
+            millis,
+            group_fields: &[],
+            props,
+        };
+        write_line(cfg, out, &parts, push_all_defs, |out| {
             out.extend_from_slice(vals);
         });
     }
@@ -132,8 +159,11 @@ fn check_dimension_fields(
     e: &EntryState<'_>,
     errors: &mut crate::validate::ValidationErrorBuilder,
 ) {
-    let mut check = |st: &State, raw: &str, escaped: &[u8], hash: u64| {
-        match st.names.find(hash, escaped, |l| st.bytes(l)) {
+    let mut check =
+        |st: &State, raw: &str, escaped: &[u8], hash: u64| match st
+            .names
+            .find(hash, escaped, |l| st.bytes(l))
+        {
             None if cfg.validations.dimensions_exist && !e.unroutable => {
                 errors.extend_mut(ValidationError::invalid("missing dimension").for_field(raw));
             }
@@ -148,8 +178,7 @@ fn check_dimension_fields(
                 );
             }
             _ => {}
-        }
-    };
+        };
     for (raw, escaped, hash) in &cfg.default_keys {
         check(st, raw, escaped, *hash);
     }
@@ -219,16 +248,29 @@ fn push_dims_text(text: &mut Vec<u8>, st: &State, group_keys: Option<&[u8]>) {
 
 /// Writes one line: `{"_aws":{…directives…,"Timestamp":T}` + group fields + metric values +
 /// properties + `}\n`. `defs` writes the metric definitions (called once per namespace).
+/// What one line holds besides its metrics.
+struct LineParts<'x> {
+    /// The `Dimensions` array.
+    dims: &'x [u8],
+    millis: u64,
+    /// Per-metric dimension values, `,"k":"v"` each.
+    group_fields: &'x [u8],
+    props: &'x [u8],
+}
+
 fn write_line(
     cfg: &EmfConfig,
     out: &mut Vec<u8>,
-    dims: &[u8],
-    millis: u64,
-    group_fields: &[u8],
-    props: &[u8],
+    line: &LineParts<'_>,
     mut defs: impl FnMut(&mut Vec<u8>),
     vals: impl FnOnce(&mut Vec<u8>),
 ) {
+    let LineParts {
+        dims,
+        millis,
+        group_fields,
+        props,
+    } = *line;
     out.extend_from_slice(&cfg.head);
     out.extend_from_slice(dims);
     out.extend_from_slice(METRICS_OPEN);
@@ -251,11 +293,7 @@ fn write_line(
 }
 
 /// Writes the definitions of `metrics` (comma-separated).
-fn push_defs<'r>(
-    out: &mut Vec<u8>,
-    defs: &[u8],
-    metrics: impl Iterator<Item = &'r MetricRec>,
-) {
+fn push_defs<'r>(out: &mut Vec<u8>, defs: &[u8], metrics: impl Iterator<Item = &'r MetricRec>) {
     let mut first = true;
     for r in metrics {
         let d = range(r.def);
@@ -270,7 +308,10 @@ fn push_defs<'r>(
 /// The size-cap error for a line of `line` bytes.
 fn too_large(cfg: &EmfConfig, st: &State, line: usize) -> ValidationError {
     let (name, size) = match st.largest.loc {
-        Some(loc) => (String::from_utf8_lossy(st.bytes(loc)).into_owned(), st.largest.size),
+        Some(loc) => (
+            String::from_utf8_lossy(st.bytes(loc)).into_owned(),
+            st.largest.size,
+        ),
         None => (String::from("_aws"), line),
     };
     ValidationError::invalid(line_too_large_error(line, cfg.max_line_bytes, &name, size))
@@ -305,7 +346,12 @@ fn general(cfg: &EmfConfig, st: &mut State, millis: u64) -> Result<(), Validatio
         let mut dims = std::mem::take(&mut st.scratch);
         dims.clear();
         push_dims_text(&mut dims, st, group_keys.map(|r| &st.dimtext[r]));
-        let max_pass = st.recs.iter().filter(|r| r.group == g).map(|r| r.pass).max();
+        let max_pass = st
+            .recs
+            .iter()
+            .filter(|r| r.group == g)
+            .map(|r| r.pass)
+            .max();
         if max_pass.is_none() && (g != 0 || wrote_dimensioned) {
             st.scratch = dims;
             continue;
@@ -353,7 +399,8 @@ fn write_packed(
     fixed: usize,
 ) -> Result<(), ValidationError> {
     let namespaces = 1 + cfg.more_namespaces.len();
-    let cost = |r: &MetricRec| (r.val.1 - r.val.0) as usize + (r.def.1 - r.def.0) as usize * namespaces;
+    let cost =
+        |r: &MetricRec| (r.val.1 - r.val.0) as usize + (r.def.1 - r.def.0) as usize * namespaces;
     let mut i = 0;
     loop {
         // Greedy: take metrics while the line has room for their definitions and bytes.
@@ -374,15 +421,26 @@ fn write_packed(
             j += 1;
         }
         let line_start = st.out.len();
-        let State { out, recs, shape, vals, props, dimtext, .. } = &mut *st;
+        let State {
+            out,
+            recs,
+            shape,
+            vals,
+            props,
+            dimtext,
+            ..
+        } = &mut *st;
         let line = &idx[i..j];
+        let parts = LineParts {
+            dims,
+            millis,
+            group_fields: &dimtext[group_fields.clone()],
+            props,
+        };
         write_line(
             cfg,
             out,
-            dims,
-            millis,
-            &dimtext[group_fields.clone()],
-            props,
+            &parts,
             |out| push_defs(out, &shape.defs, line.iter().map(|&k| &recs[k as usize])),
             |out| {
                 for &k in line {

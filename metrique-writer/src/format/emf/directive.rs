@@ -41,7 +41,11 @@ pub struct MetricDefinition {
 impl MetricDefinition {
     /// A definition with no unit and standard resolution.
     pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into(), unit: Unit::None, storage_resolution: StorageResolution::Minute }
+        Self {
+            name: name.into(),
+            unit: Unit::None,
+            storage_resolution: StorageResolution::Minute,
+        }
     }
 }
 

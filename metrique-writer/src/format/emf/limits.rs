@@ -43,7 +43,12 @@ pub(super) fn dimension_set_error<'k>(keys: impl Iterator<Item = &'k str>, count
 }
 
 /// The message for a line over the size cap.
-pub(super) fn line_too_large_error(line: usize, cap: usize, field: &str, field_len: usize) -> String {
+pub(super) fn line_too_large_error(
+    line: usize,
+    cap: usize,
+    field: &str,
+    field_len: usize,
+) -> String {
     format!(
         "EMF line of {line} bytes exceeds the cap of {cap} bytes; the largest field is `{field}` ({field_len} bytes)"
     )

@@ -125,8 +125,7 @@ impl NameTable {
                 (Kind::Metric, Kind::Metric) => r.group == group,
                 _ => true,
             };
-            if r.hash == hash && conflict && bytes_of(r.loc) == name
-            {
+            if r.hash == hash && conflict && bytes_of(r.loc) == name {
                 return Some(r);
             }
             p = (p + 1) & mask;
@@ -134,7 +133,13 @@ impl NameTable {
         #[allow(clippy::cast_possible_truncation)] // entries have far fewer than 2^32 fields
         {
             self.slots[p] = self.recs.len() as u32 + 1;
-            self.recs.push(NameRec { hash, loc, kind, group, slot: p as u32 });
+            self.recs.push(NameRec {
+                hash,
+                loc,
+                kind,
+                group,
+                slot: p as u32,
+            });
         }
         None
     }
@@ -176,13 +181,23 @@ mod tests {
     fn finds_duplicates_and_clears() {
         let buf = b"abcabcxyz".to_vec();
         let get = |l: Loc| &buf[l.start as usize..l.end as usize];
-        let loc = |s, e| Loc { buf: BufId::Props, start: s, end: e };
+        let loc = |s, e| Loc {
+            buf: BufId::Props,
+            start: s,
+            end: e,
+        };
         let mut t = NameTable::default();
         for round in 0..3 {
             let h = hash_bytes(b"abc");
-            assert!(t.insert(h, loc(0, 3), Kind::Property, 0, get).is_none(), "{round}");
+            assert!(
+                t.insert(h, loc(0, 3), Kind::Property, 0, get).is_none(),
+                "{round}"
+            );
             assert!(t.insert(h, loc(3, 6), Kind::Metric, 0, get).is_some());
-            assert!(t.insert(hash_bytes(b"xyz"), loc(6, 9), Kind::Metric, 0, get).is_none());
+            assert!(
+                t.insert(hash_bytes(b"xyz"), loc(6, 9), Kind::Metric, 0, get)
+                    .is_none()
+            );
             assert!(t.find(hash_bytes(b"xyz"), b"xyz", get).is_some());
             assert!(t.find(hash_bytes(b"nope"), b"nope", get).is_none());
             t.clear();
@@ -194,11 +209,17 @@ mod tests {
         let mut off = 0u32;
         for n in &names {
             let e = off + n.len() as u32;
-            assert!(t.insert(hash_bytes(n.as_bytes()), loc(off, e), Kind::Metric, 0, get).is_none());
+            assert!(
+                t.insert(hash_bytes(n.as_bytes()), loc(off, e), Kind::Metric, 0, get)
+                    .is_none()
+            );
             off = e;
         }
         for n in &names {
-            assert!(t.find(hash_bytes(n.as_bytes()), n.as_bytes(), get).is_some());
+            assert!(
+                t.find(hash_bytes(n.as_bytes()), n.as_bytes(), get)
+                    .is_some()
+            );
         }
         t.clear();
         assert!(t.find(hash_bytes(b"n1"), b"n1", get).is_none());

@@ -40,8 +40,13 @@ impl SampledEmf {
     pub(super) fn new(emf: Emf) -> Self {
         use std::hash::{BuildHasher, Hasher};
         // A seed from the OS-randomized std hasher keys (no extra rand feature needed).
-        let seed = std::collections::hash_map::RandomState::new().build_hasher().finish();
-        Self { emf, rng: SmallRng::seed_from_u64(seed) }
+        let seed = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        Self {
+            emf,
+            rng: SmallRng::seed_from_u64(seed),
+        }
     }
 }
 
@@ -55,7 +60,9 @@ impl Emf {
 /// The multiplicity for one entry kept with probability `rate`.
 pub(crate) fn multiplicity(rate: f32, rng: &mut impl RngCore) -> Result<u64, ValidationError> {
     if rate.is_nan() || rate <= 0.0 {
-        return Err(ValidationError::invalid("format with non-positive sample rate"));
+        return Err(ValidationError::invalid(
+            "format with non-positive sample rate",
+        ));
     }
     let inverse = 1.0 / f64::from(rate.min(1.0));
     #[allow(clippy::cast_precision_loss)] // comparing against the largest representable count
@@ -65,11 +72,19 @@ pub(crate) fn multiplicity(rate: f32, rng: &mut impl RngCore) -> Result<u64, Val
     let floor = inverse.floor();
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // 1 <= floor < 2^64
     let n = floor as u64;
-    Ok(if rng.random::<f64>() < inverse - floor { n + 1 } else { n })
+    Ok(if rng.random::<f64>() < inverse - floor {
+        n + 1
+    } else {
+        n
+    })
 }
 
 impl<R> Format for SampledEmf<R> {
-    fn format(&mut self, entry: &impl Entry, output: &mut impl io::Write) -> Result<(), IoStreamError> {
+    fn format(
+        &mut self,
+        entry: &impl Entry,
+        output: &mut impl io::Write,
+    ) -> Result<(), IoStreamError> {
         self.emf.format(entry, output)
     }
 }
@@ -99,7 +114,9 @@ mod tests {
         assert_eq!(multiplicity(1.0, &mut rng).unwrap(), 1);
         assert_eq!(multiplicity(0.5, &mut rng).unwrap(), 2);
         assert_eq!(multiplicity(f32::MIN_POSITIVE, &mut rng).unwrap(), u64::MAX);
-        let draws: Vec<u64> = (0..30_000).map(|_| multiplicity(0.3, &mut rng).unwrap()).collect();
+        let draws: Vec<u64> = (0..30_000)
+            .map(|_| multiplicity(0.3, &mut rng).unwrap())
+            .collect();
         assert!(draws.iter().all(|&n| n == 3 || n == 4));
         let mean = draws.iter().sum::<u64>() as f64 / draws.len() as f64;
         assert!((mean - 1.0 / 0.3).abs() < 0.02, "{mean}");

@@ -53,7 +53,9 @@ impl Field {
             && self.def_kind == def_kind
             && (self.raw.1 - self.raw.0) as usize == name.len()
             && self.unit == unit
-            && raw.get(self.raw.0 as usize..self.raw.1 as usize).is_some_and(|r| same_bytes(r, name))
+            && raw
+                .get(self.raw.0 as usize..self.raw.1 as usize)
+                .is_some_and(|r| same_bytes(r, name))
     }
 }
 
@@ -96,7 +98,11 @@ pub(super) struct Cursor {
 
 impl Default for Cursor {
     fn default() -> Self {
-        Self { pos: 0, contiguous: true, prefix_def_end: 0 }
+        Self {
+            pos: 0,
+            contiguous: true,
+            prefix_def_end: 0,
+        }
     }
 }
 
@@ -144,7 +150,14 @@ impl Shape {
 
     /// Looks a few fields ahead (absent optional fields), else records.
     #[cold]
-    fn field_slow(&mut self, cur: &mut Cursor, name: &str, kind: Kind, unit: Unit, def_kind: DefKind) -> usize {
+    fn field_slow(
+        &mut self,
+        cur: &mut Cursor,
+        name: &str,
+        kind: Kind,
+        unit: Unit,
+        def_kind: DefKind,
+    ) -> usize {
         let end = (cur.pos + SKIP + 1).min(self.fields.len());
         for j in cur.pos + 1..end {
             if self.fields[j].matches(&self.raw, name.as_bytes(), kind, unit, def_kind) {
@@ -159,7 +172,14 @@ impl Shape {
         self.record(cur, name, kind, unit, def_kind)
     }
 
-    fn record(&mut self, cur: &mut Cursor, name: &str, kind: Kind, unit: Unit, def_kind: DefKind) -> usize {
+    fn record(
+        &mut self,
+        cur: &mut Cursor,
+        name: &str,
+        kind: Kind,
+        unit: Unit,
+        def_kind: DefKind,
+    ) -> usize {
         // Forget the fields from the cursor on: this entry diverges there.
         match cur.pos.checked_sub(1).map(|i| self.fields[i]) {
             Some(last) => {
@@ -178,7 +198,8 @@ impl Shape {
         let raw = (u(self.raw.len()), u(self.raw.len() + name.len()));
         self.raw.extend_from_slice(name.as_bytes());
         // Drop the padding; it is put back after the new fragment.
-        self.frags.truncate(self.fields.last().map_or(0, |f| f.frag.1 as usize));
+        self.frags
+            .truncate(self.fields.last().map_or(0, |f| f.frag.1 as usize));
         let frag_start = self.frags.len();
         self.frags.extend_from_slice(b",\"");
         push_escaped(&mut self.frags, name);
@@ -233,7 +254,10 @@ impl Shape {
         let (s, e) = (f.frag.0 as usize, f.frag.1 as usize);
         let n = e - s;
         if n <= PAD
-            && let Some(block) = self.frags.get(s..s + PAD).and_then(|b| <&[u8; PAD]>::try_from(b).ok())
+            && let Some(block) = self
+                .frags
+                .get(s..s + PAD)
+                .and_then(|b| <&[u8; PAD]>::try_from(b).ok())
         {
             let len = out.len();
             out.extend_from_slice(block);
@@ -249,7 +273,9 @@ impl Shape {
     /// skip are listed separately by the writer.
     pub(super) fn prefix_defs(&self, cur: &Cursor) -> &[u8] {
         let end = if cur.contiguous {
-            cur.pos.checked_sub(1).map_or(0, |i| self.fields[i].def.1 as usize)
+            cur.pos
+                .checked_sub(1)
+                .map_or(0, |i| self.fields[i].def.1 as usize)
         } else {
             cur.prefix_def_end as usize
         };
@@ -282,16 +308,29 @@ mod tests {
                     frag(s, s.get(f))
                 })
                 .collect();
-            let defs = c.contiguous.then(|| String::from_utf8(s.prefix_defs(&c).to_vec()).unwrap());
+            let defs = c
+                .contiguous
+                .then(|| String::from_utf8(s.prefix_defs(&c).to_vec()).unwrap());
             (out, c, defs)
         };
-        let all = [("A", Kind::Metric), ("B\"", Kind::Metric), ("S", Kind::Property), ("C", Kind::Metric)];
+        let all = [
+            ("A", Kind::Metric),
+            ("B\"", Kind::Metric),
+            ("S", Kind::Property),
+            ("C", Kind::Metric),
+        ];
         for _ in 0..2 {
             let (frags, _, defs) = write(&mut s, &all);
             assert_eq!(frags, [",\"A\":", ",\"B\\\"\":", ",\"S\":\"", ",\"C\":"]);
-            assert!(same_bytes(b"abcdefghij", b"abcdefghij") && !same_bytes(b"abcdefghij", b"abcdefghiJ"));
+            assert!(
+                same_bytes(b"abcdefghij", b"abcdefghij")
+                    && !same_bytes(b"abcdefghij", b"abcdefghiJ")
+            );
             assert!(same_bytes(b"abcde", b"abcde") && !same_bytes(b"abcde", b"Abcde"));
-            assert!(!same_bytes(b"ab", b"aB") && !same_bytes(b"abcdefghijklmnopq", b"abcdefghIjklmnopq"));
+            assert!(
+                !same_bytes(b"ab", b"aB")
+                    && !same_bytes(b"abcdefghijklmnopq", b"abcdefghIjklmnopq")
+            );
             assert_eq!(
                 defs.unwrap(),
                 r#",{"Name":"A","Unit":"Milliseconds"},{"Name":"B\"","Unit":"Milliseconds"},{"Name":"C","Unit":"Milliseconds"}"#

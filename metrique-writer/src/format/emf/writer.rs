@@ -116,7 +116,8 @@ impl State {
     /// Drops buffers that grew unusually large, so one huge entry does not pin memory.
     pub(crate) fn shrink_if_huge(&mut self) {
         const HUGE: usize = 4 << 20;
-        if self.out.capacity() > HUGE || self.vals.capacity() > HUGE || self.props.capacity() > HUGE {
+        if self.out.capacity() > HUGE || self.vals.capacity() > HUGE || self.props.capacity() > HUGE
+        {
             *self = State::default();
         }
     }
@@ -133,14 +134,23 @@ impl State {
 
     fn note_field(&mut self, loc: Loc, size: usize) {
         if size > self.largest.size {
-            self.largest = Largest { size, loc: Some(loc) };
+            self.largest = Largest {
+                size,
+                loc: Some(loc),
+            };
         }
     }
 
     /// Records a name (escaped, at `loc`, hashing to `hash`); returns true if it was already
     /// written.
     fn is_duplicate(&mut self, hash: u64, loc: Loc, kind: Kind, group: u32) -> bool {
-        let State { names, vals, props, dimtext, .. } = self;
+        let State {
+            names,
+            vals,
+            props,
+            dimtext,
+            ..
+        } = self;
         let bytes_of = |l: Loc| {
             let b = match l.buf {
                 BufId::Vals => &vals[..],
@@ -157,7 +167,13 @@ impl State {
     /// that many distinct values remain, the rest go to continuation fields (`,"Name":{…}`)
     /// appended to `vals` and listed in `pending`.
     fn write_histogram(&mut self, name: (usize, usize), multiplicity: u64, split: bool) {
-        let State { obs, folded, vals, pending, .. } = self;
+        let State {
+            obs,
+            folded,
+            vals,
+            pending,
+            ..
+        } = self;
         folded.clear();
         pending.clear();
         let weighted = |o: Observation| {
@@ -172,7 +188,11 @@ impl State {
         if folded.len() > MAX_VALUES_PER_METRIC {
             fold(folded);
         }
-        let chunk = if split { MAX_VALUES_PER_METRIC } else { usize::MAX };
+        let chunk = if split {
+            MAX_VALUES_PER_METRIC
+        } else {
+            usize::MAX
+        };
         let mut parts = folded.chunks(chunk);
         if let Some(first) = parts.next() {
             push_values_counts(vals, first);
@@ -190,7 +210,13 @@ impl State {
     /// The group for a per-metric dimension tuple, created if new (its escaped keys are then
     /// listed in `new_keys`). `None` if a key is `_aws` (it would replace the EMF metadata).
     fn group_for<'d>(&mut self, dims: impl Iterator<Item = (&'d str, &'d str)>) -> Option<u32> {
-        let State { dimtext, scratch, groups, new_keys, .. } = self;
+        let State {
+            dimtext,
+            scratch,
+            groups,
+            new_keys,
+            ..
+        } = self;
         new_keys.clear();
         let start = dimtext.len();
         scratch.clear();
@@ -222,7 +248,11 @@ impl State {
             }
         }
         dimtext.extend_from_slice(scratch);
-        groups.push(Group { fields, keys: (fields.1, u(dimtext.len())), count });
+        groups.push(Group {
+            fields,
+            keys: (fields.1, u(dimtext.len())),
+            count,
+        });
         Some(u(groups.len()))
     }
 }
@@ -239,7 +269,9 @@ fn fold(folded: &mut Vec<(Observation, u64)>) {
     }
     folded.sort_unstable_by(|a, b| {
         let (ka, kb) = (key(&a.0), key(&b.0));
-        ka.0.total_cmp(&kb.0).then(ka.1.cmp(&kb.1)).then(ka.2.cmp(&kb.2))
+        ka.0.total_cmp(&kb.0)
+            .then(ka.1.cmp(&kb.1))
+            .then(ka.2.cmp(&kb.2))
     });
     folded.dedup_by(|later, kept| {
         let same = {
@@ -316,7 +348,10 @@ fn write_fields<'a>(
         cfg,
         st,
         track_names: cfg.validations.unique_names || cfg.validations.dimensions_exist,
-        e: EntryState { multiplicity, ..EntryState::default() },
+        e: EntryState {
+            multiplicity,
+            ..EntryState::default()
+        },
     };
     entry.write(&mut w);
     w.e
@@ -349,7 +384,10 @@ impl<'a> EntryWriter<'a> for EmfWriter<'_, 'a> {
             self.e.errors.invalid_mut("name can't be empty");
             return;
         }
-        value.write(FieldWriter { w: self, name: &name });
+        value.write(FieldWriter {
+            w: self,
+            name: &name,
+        });
     }
 
     fn config(&mut self, config: &'a dyn EntryConfig) {
@@ -384,7 +422,13 @@ impl FieldWriter<'_, '_, '_> {
     #[inline(always)]
     fn scalar(self, unit: Unit, value: impl FnOnce(&mut Vec<u8>)) {
         let st = &mut *self.w.st;
-        let i = st.shape.field(&mut st.cursor, self.name, Kind::Metric, unit, DefKind::Standard);
+        let i = st.shape.field(
+            &mut st.cursor,
+            self.name,
+            Kind::Metric,
+            unit,
+            DefKind::Standard,
+        );
         let f = st.shape.get(i);
         let (def, hash) = (f.def, f.hash);
         let start = st.vals.len();
@@ -394,10 +438,19 @@ impl FieldWriter<'_, '_, '_> {
         if !st.cursor.contiguous {
             st.late_defs.push(def);
         }
-        let loc = Loc { buf: BufId::Vals, start: u(start + 2), end: u(start + n - 2) };
+        let loc = Loc {
+            buf: BufId::Vals,
+            start: u(start + 2),
+            end: u(start + n - 2),
+        };
         if st.record {
             let end = st.vals.len();
-            st.recs.push(MetricRec { def, val: (u(start), u(end)), group: 0, pass: 0 });
+            st.recs.push(MetricRec {
+                def,
+                val: (u(start), u(end)),
+                group: 0,
+                pass: 0,
+            });
             st.note_field(loc, (end - start) + (def.1 - def.0) as usize);
         }
         if self.w.track_names {
@@ -407,7 +460,9 @@ impl FieldWriter<'_, '_, '_> {
 
     #[inline(never)]
     fn check_metric_name(self, hash: u64, loc: Loc, group: u32) {
-        if self.w.st.is_duplicate(hash, loc, Kind::Metric, group) && self.w.cfg.validations.unique_names {
+        if self.w.st.is_duplicate(hash, loc, Kind::Metric, group)
+            && self.w.cfg.validations.unique_names
+        {
             self.duplicate();
         }
     }
@@ -441,7 +496,9 @@ impl FieldWriter<'_, '_, '_> {
         let second = it.next();
 
         let st = &mut *self.w.st;
-        let i = st.shape.field(&mut st.cursor, self.name, Kind::Metric, unit, def_kind);
+        let i = st
+            .shape
+            .field(&mut st.cursor, self.name, Kind::Metric, unit, def_kind);
         let f = st.shape.get(i);
         let (def, hash) = (f.def, f.hash);
         let start = st.vals.len();
@@ -467,7 +524,9 @@ impl FieldWriter<'_, '_, '_> {
         } else if self.w.cfg.allow_ignored_dimensions {
             Ok(0)
         } else {
-            Err("can't use per-metric dimensions without split entries - you probably want to remove WithDimensions<>")
+            Err(
+                "can't use per-metric dimensions without split entries - you probably want to remove WithDimensions<>",
+            )
         };
         let group = match group {
             Ok(g) => g,
@@ -483,10 +542,15 @@ impl FieldWriter<'_, '_, '_> {
         if self.w.track_names && self.w.cfg.validations.unique_names {
             for k in 0..st.new_keys.len() {
                 let (ks, ke) = st.new_keys[k];
-                let loc = Loc { buf: BufId::Dims, start: ks, end: ke };
+                let loc = Loc {
+                    buf: BufId::Dims,
+                    start: ks,
+                    end: ke,
+                };
                 let hash = hash_bytes(&st.dimtext[ks as usize..ke as usize]);
                 if st.is_duplicate(hash, loc, Kind::Dimension, group) {
-                    let key = String::from_utf8_lossy(&st.dimtext[ks as usize..ke as usize]).into_owned();
+                    let key =
+                        String::from_utf8_lossy(&st.dimtext[ks as usize..ke as usize]).into_owned();
                     let e = ValidationError::invalid("duplicate field").for_field(&key);
                     self.w.e.errors.extend_mut(e);
                 }
@@ -498,14 +562,28 @@ impl FieldWriter<'_, '_, '_> {
         if !st.cursor.contiguous && def.1 > def.0 {
             st.late_defs.push(def);
         }
-        st.recs.push(MetricRec { def, val: (u(start), u(val_end)), group, pass: 0 });
+        st.recs.push(MetricRec {
+            def,
+            val: (u(start), u(val_end)),
+            group,
+            pass: 0,
+        });
         if !st.pending.is_empty() {
             st.overflow = true;
             for (k, &val) in st.pending.iter().enumerate() {
-                st.recs.push(MetricRec { def, val, group, pass: u(k + 1) });
+                st.recs.push(MetricRec {
+                    def,
+                    val,
+                    group,
+                    pass: u(k + 1),
+                });
             }
         }
-        let loc = Loc { buf: BufId::Vals, start: u(name.0), end: u(name.1) };
+        let loc = Loc {
+            buf: BufId::Vals,
+            start: u(name.0),
+            end: u(name.1),
+        };
         st.note_field(loc, (val_end - start) + (def.1 - def.0) as usize);
         if self.w.track_names {
             self.check_metric_name(hash, loc, group);
@@ -522,11 +600,17 @@ impl FieldWriter<'_, '_, '_> {
     #[inline(always)]
     fn begin_property(&mut self, kind: Kind) -> (usize, Loc, u64) {
         let st = &mut *self.w.st;
-        let i = st.shape.field(&mut st.cursor, self.name, kind, Unit::None, DefKind::None);
+        let i = st
+            .shape
+            .field(&mut st.cursor, self.name, kind, Unit::None, DefKind::None);
         let f = st.shape.get(i);
         let start = st.props.len();
         let n = st.shape.push_frag(f, &mut st.props);
-        let loc = Loc { buf: BufId::Props, start: u(start + 2), end: u(start + n - 3) };
+        let loc = Loc {
+            buf: BufId::Props,
+            start: u(start + 2),
+            end: u(start + n - 3),
+        };
         (start, loc, f.hash)
     }
 
