@@ -58,6 +58,8 @@ fn entries() -> Vec<TestEntry> {
     vec![wide, optional, dims]
 }
 
+type FormatFn = Box<dyn FnMut(&TestEntry, &mut Vec<u8>)>;
+
 fn count(mut f: impl FnMut()) -> usize {
     let before = ALLOCATIONS.load(Ordering::Relaxed);
     f();
@@ -68,7 +70,7 @@ fn count(mut f: impl FnMut()) -> usize {
 fn warm_formats_do_not_allocate() {
     let entries = entries();
     let mut out = Vec::with_capacity(1 << 16);
-    let mut formats: Vec<(&str, Box<dyn FnMut(&TestEntry, &mut Vec<u8>)>)> = vec![
+    let mut formats: Vec<(&str, FormatFn)> = vec![
         ("emf no validations", {
             let mut emf = Emf::no_validations("Ns".into(), vec![vec![]]);
             Box::new(move |e, out| emf.format(e, out).unwrap())
