@@ -73,14 +73,12 @@ pub use crate::config::{AllowSplitEntries, EntryDimensions};
 mod assemble;
 mod directive;
 mod flags_impl;
+mod histogram;
 pub mod limits;
 mod names;
 mod sampled;
 mod shape;
 mod writer;
-
-#[cfg(test)]
-mod tests;
 
 pub use directive::{MetricDefinition, MetricDirective, StorageResolution};
 pub use flags_impl::{
