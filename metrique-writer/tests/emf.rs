@@ -294,6 +294,11 @@ fn dimension_validation() {
         run(&mut emf, &entry_missing).unwrap_err(),
         "for `Status`: missing dimension"
     );
+    let list = TestEntry::new().field("Operation", V::ListS(vec!["a".into()]));
+    assert_eq!(
+        run(&mut emf, &list).unwrap_err(),
+        "for `Operation`: can't use a list in dimension field"
+    );
     // Unroutable entries (MetriqueValidationError) pass.
     let unroutable = TestEntry::new()
         .config(Cfg::Unroutable)
@@ -394,6 +399,22 @@ fn per_metric_dimensions_split_lines() {
         .field("c", V::dims(1, &[("k", "v")]))
         .field("c", V::dims(2, &[("k", "v")]));
     assert_eq!(run(&mut emf, &dup).unwrap_err(), "for `c`: duplicate field");
+    // A per-metric dimension key must not collide with a field of the entry.
+    let clash = TestEntry::new()
+        .config(Cfg::Split)
+        .field("c", V::dims(1, &[("k", "v")]))
+        .field("k", V::Str("field".into()));
+    assert_eq!(
+        run(&mut emf, &clash).unwrap_err(),
+        "for `k`: duplicate field"
+    );
+    let aws = TestEntry::new()
+        .config(Cfg::Split)
+        .field("c", V::dims(1, &[("_aws", "v")]));
+    assert_eq!(
+        run(&mut emf, &aws).unwrap_err(),
+        "for `c`: dimension name can't be `_aws`"
+    );
 }
 
 #[test]
