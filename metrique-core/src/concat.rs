@@ -70,10 +70,16 @@ trait Bufs {
 impl<A: ConstStr, B: ConstStr> Bufs for Concat<A, B> {
     const LEN: usize = A::VALUE.len() + B::VALUE.len();
     // Only the buffer that fits is filled, so short names cost 128 bytes of rodata, not 2048.
-    const SMALL: Buf<SMALL> =
-        if Self::LEN <= SMALL { concat_buf(A::VALUE, B::VALUE) } else { concat_buf("", "") };
-    const LARGE: Buf<LARGE> =
-        if Self::LEN <= SMALL { concat_buf("", "") } else { concat_buf(A::VALUE, B::VALUE) };
+    const SMALL: Buf<SMALL> = if Self::LEN <= SMALL {
+        concat_buf(A::VALUE, B::VALUE)
+    } else {
+        concat_buf("", "")
+    };
+    const LARGE: Buf<LARGE> = if Self::LEN <= SMALL {
+        concat_buf("", "")
+    } else {
+        concat_buf(A::VALUE, B::VALUE)
+    };
 }
 
 impl<A: ConstStr, B: ConstStr> ConstStr for Concat<A, B> {

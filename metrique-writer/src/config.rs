@@ -1,4 +1,4 @@
-//! Format configurations passed through [`EntryWriter::config`](crate::EntryWriter::config).
+//! Format configurations passed through [`EntryWriter::config`].
 
 use std::borrow::Cow;
 
@@ -38,7 +38,9 @@ impl EntryDimensions {
 
     /// Dimension sets from static data.
     pub const fn new_static(sets: &'static [Cow<'static, [Cow<'static, str>]>]) -> Self {
-        Self { sets: Cow::Borrowed(sets) }
+        Self {
+            sets: Cow::Borrowed(sets),
+        }
     }
 
     /// True if there are no dimension sets.
@@ -62,7 +64,9 @@ pub struct MetriqueValidationError {
 impl MetriqueValidationError {
     /// An error entry with `message`.
     pub fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into() }
+        Self {
+            message: message.into(),
+        }
     }
 }
 

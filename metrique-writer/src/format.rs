@@ -2,17 +2,21 @@
 
 use std::io::{self, Write as _};
 
-use crate::entry::Entry;
-use crate::stream::{EntryIoStream, IoStreamError};
+use std::collections::HashSet;
+
+use smallvec::SmallVec;
+
+use crate::entry::{CowStr, Entry};
+use crate::stream::{EntryIoStream, IoStreamError, MergeGlobalDimensions};
 
 #[cfg(feature = "emf")]
 pub mod emf;
 #[cfg(feature = "json")]
 pub mod json;
-#[cfg(feature = "local-format")]
-pub mod local;
 #[cfg(any(feature = "emf", feature = "json"))]
 pub(crate) mod json_encode;
+#[cfg(feature = "local-format")]
+pub mod local;
 
 /// A serialization of entries (EMF, JSON lines, …).
 pub trait Format {
@@ -22,11 +26,19 @@ pub trait Format {
     /// # Errors
     /// [`IoStreamError::Validation`] if the entry is invalid (then nothing is written),
     /// [`IoStreamError::Io`] if `output` fails.
-    fn format(&mut self, entry: &impl Entry, output: &mut impl io::Write) -> Result<(), IoStreamError>;
+    fn format(
+        &mut self,
+        entry: &impl Entry,
+        output: &mut impl io::Write,
+    ) -> Result<(), IoStreamError>;
 }
 
 impl<F: Format + ?Sized> Format for &mut F {
-    fn format(&mut self, entry: &impl Entry, output: &mut impl io::Write) -> Result<(), IoStreamError> {
+    fn format(
+        &mut self,
+        entry: &impl Entry,
+        output: &mut impl io::Write,
+    ) -> Result<(), IoStreamError> {
         (**self).format(entry, output)
     }
 }
@@ -73,14 +85,20 @@ pub struct FormattedMakeWriterEntryIoStream<F, M> {
 
 impl<F: std::fmt::Debug, M> std::fmt::Debug for FormattedMakeWriterEntryIoStream<F, M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FormattedMakeWriterEntryIoStream").field("format", &self.format).finish_non_exhaustive()
+        f.debug_struct("FormattedMakeWriterEntryIoStream")
+            .field("format", &self.format)
+            .finish_non_exhaustive()
     }
 }
 
 impl<F, M> FormattedMakeWriterEntryIoStream<F, M> {
     /// Binds `format` to `make_writer`.
     pub fn new(format: F, make_writer: M) -> Self {
-        Self { format, make_writer, buffer: Vec::new() }
+        Self {
+            format,
+            make_writer,
+            buffer: Vec::new(),
+        }
     }
 }
 
@@ -125,9 +143,23 @@ pub trait FormatExt: Format + Sized {
         FormattedMakeWriterEntryIoStream::new(self, make_writer)
     }
 
+    /// Adds `global_dimensions` as per-metric dimensions to every metric except those named in
+    /// `global_dimensions_denylist`; see
+    /// [`EntryIoStreamExt::merge_global_dimensions`](crate::EntryIoStreamExt::merge_global_dimensions).
+    fn merge_global_dimensions<const N: usize>(
+        self,
+        global_dimensions: SmallVec<[(CowStr, CowStr); N]>,
+        global_dimensions_denylist: Option<HashSet<CowStr>>,
+    ) -> MergeGlobalDimensions<Self, N> {
+        MergeGlobalDimensions::new(self, global_dimensions, global_dimensions_denylist)
+    }
+
     /// Formats every entry merged with `globals` (globals first).
     fn merge_globals<G: Entry>(self, globals: G) -> MergeGlobalsFormat<Self, G> {
-        MergeGlobalsFormat { format: self, globals }
+        MergeGlobalsFormat {
+            format: self,
+            globals,
+        }
     }
 }
 
@@ -141,7 +173,12 @@ pub struct MergeGlobalsFormat<F, G> {
 }
 
 impl<F: Format, G: Entry> Format for MergeGlobalsFormat<F, G> {
-    fn format(&mut self, entry: &impl Entry, output: &mut impl io::Write) -> Result<(), IoStreamError> {
-        self.format.format(&self.globals.merge_by_ref(entry), output)
+    fn format(
+        &mut self,
+        entry: &impl Entry,
+        output: &mut impl io::Write,
+    ) -> Result<(), IoStreamError> {
+        self.format
+            .format(&self.globals.merge_by_ref(entry), output)
     }
 }

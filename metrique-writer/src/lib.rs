@@ -9,16 +9,23 @@
 pub mod config;
 pub mod entry;
 pub mod format;
+pub mod global;
+pub mod rate_limit;
 pub mod sample;
 pub mod sink;
 pub mod stream;
 pub mod test_stream;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 pub mod unit;
 pub mod validate;
 pub mod value;
 
 pub use entry::{BoxEntry, EmptyEntry, Entry, EntryConfig, EntryWriter};
 pub use format::{Format, FormatExt};
+pub use global::{
+    AttachGlobalEntrySink, AttachGlobalEntrySinkExt, AttachHandle, GlobalEntrySink, ServiceMetrics,
+};
 pub use sink::{AnyEntrySink, BoxEntrySink, EntrySink, FlushWait};
 pub use stream::{EntryIoStream, EntryIoStreamExt, IoStreamError};
 pub use unit::{Convert, Unit};

@@ -12,8 +12,28 @@ use std::task::{Context, Poll};
 
 use crate::entry::{BoxEntry, Entry};
 
-// Implementations (BackgroundQueue, FlushImmediately, VecEntrySink, DevNullSink) and the
-// global-sink re-exports are declared here as they land.
+mod append_on_drop;
+#[cfg(feature = "background-queue")]
+mod background;
+mod immediate;
+mod simple;
+
+pub use append_on_drop::AppendOnDrop;
+#[cfg(feature = "background-queue")]
+pub use background::{
+    BackgroundQueue, BackgroundQueueBuilder, BackgroundQueueEvent, BackgroundQueueJoinHandle,
+    BackgroundQueueObserver, OverflowPolicy, QueueStats,
+};
+pub use immediate::{
+    FlushImmediately, FlushImmediatelyBuilder, FlushImmediatelyEvent, FlushImmediatelyObserver,
+    FlushImmediatelyStats,
+};
+pub use simple::{DevNullSink, VecEntrySink};
+
+pub use crate::global::{
+    AttachGlobalEntrySink, AttachGlobalEntrySinkExt, AttachHandle, GlobalEntrySink, ShutdownFn,
+};
+pub use crate::global_entry_sink;
 
 /// A destination for entries of type `E`.
 ///
@@ -27,6 +47,24 @@ pub trait EntrySink<E: Entry> {
     /// A future that completes once every entry appended before this call has been written and
     /// the output flushed.
     fn flush_async(&self) -> FlushWait;
+
+    /// Wraps `entry` in a guard that appends it to this sink when dropped; mutate it through
+    /// the guard in the meantime.
+    fn append_on_drop(self, entry: E) -> AppendOnDrop<E, Self>
+    where
+        Self: Sized,
+    {
+        AppendOnDrop::new(entry, self)
+    }
+
+    /// [`append_on_drop`](Self::append_on_drop) with `E::default()`.
+    fn append_on_drop_default(self) -> AppendOnDrop<E, Self>
+    where
+        Self: Sized,
+        E: Default,
+    {
+        AppendOnDrop::new(E::default(), self)
+    }
 }
 
 impl<E: Entry, S: EntrySink<E> + ?Sized> EntrySink<E> for &S {
@@ -115,11 +153,17 @@ impl BoxEntrySink {
     pub fn append_boxed(&self, entry: BoxEntry) {
         self.0.append(entry);
     }
+
+    /// See [`EntrySink::flush_async`] (inherent, so that `sink.flush_async()` needs no type
+    /// annotation).
+    pub fn flush_async(&self) -> FlushWait {
+        self.0.flush_async()
+    }
 }
 
 impl AnyEntrySink for BoxEntrySink {
     fn append_any(&self, entry: impl Entry + Send + 'static) {
-        self.0.append(BoxEntry::new(entry));
+        self.0.append(entry.boxed());
     }
     fn flush_async(&self) -> FlushWait {
         self.0.flush_async()
@@ -130,9 +174,10 @@ impl AnyEntrySink for BoxEntrySink {
 }
 
 impl<E: Entry + Send + 'static> EntrySink<E> for BoxEntrySink {
+    /// Boxes `entry` (an entry that already is a [`BoxEntry`] is not boxed again).
     #[inline]
     fn append(&self, entry: E) {
-        self.0.append(BoxEntry::new(entry));
+        self.0.append(entry.boxed());
     }
     fn flush_async(&self) -> FlushWait {
         self.0.flush_async()
@@ -162,7 +207,11 @@ pub struct FlushWait(Option<Pin<Box<dyn Future<Output = ()> + Send + Sync>>>);
 
 impl fmt::Debug for FlushWait {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.is_some() { "FlushWait(pending)" } else { "FlushWait(ready)" })
+        f.write_str(if self.0.is_some() {
+            "FlushWait(pending)"
+        } else {
+            "FlushWait(ready)"
+        })
     }
 }
 

@@ -6,8 +6,8 @@
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 
-use crate::value::{MetricFlags, MetricValue, Observation, Value, ValueWriter};
 use crate::validate::ValidationError;
+use crate::value::{MetricFlags, MetricValue, Observation, Value, ValueWriter};
 
 /// Scale of a time unit (seconds and fractions of seconds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -157,15 +157,19 @@ pub fn scale(obs: Observation, ratio: f64) -> Observation {
             Option::None => Observation::Floating(v as f64 * ratio),
         },
         Observation::Signed(v) => {
-            match int_ratio.and_then(|r| i64::try_from(r).ok()).and_then(|r| v.checked_mul(r)) {
+            match int_ratio
+                .and_then(|r| i64::try_from(r).ok())
+                .and_then(|r| v.checked_mul(r))
+            {
                 Some(v) => Observation::Signed(v),
                 Option::None => Observation::Floating(v as f64 * ratio),
             }
         }
         Observation::Floating(v) => Observation::Floating(v * ratio),
-        Observation::Repeated { total, occurrences } => {
-            Observation::Repeated { total: total * ratio, occurrences }
-        }
+        Observation::Repeated { total, occurrences } => Observation::Repeated {
+            total: total * ratio,
+            occurrences,
+        },
     }
 }
 
@@ -316,7 +320,10 @@ impl<V: Default, U> Default for WithUnit<V, U> {
 
 impl<V, U> From<V> for WithUnit<V, U> {
     fn from(value: V) -> Self {
-        Self { value, _unit: PhantomData }
+        Self {
+            value,
+            _unit: PhantomData,
+        }
     }
 }
 
@@ -347,7 +354,9 @@ struct UnitWriter<W, From, To> {
 
 impl<W: ValueWriter, From: Convert<To>, To: UnitTag> ValueWriter for UnitWriter<W, From, To> {
     fn string(self, _value: &str) {
-        self.inner.error(ValidationError::invalid("can't apply a unit to a string value"));
+        self.inner.error(ValidationError::invalid(
+            "can't apply a unit to a string value",
+        ));
     }
     fn metric<'a>(
         self,
@@ -385,8 +394,10 @@ where
 {
     #[inline]
     fn write(&self, writer: impl ValueWriter) {
-        self.value
-            .write(UnitWriter::<_, V::Unit, U> { inner: writer, _u: PhantomData });
+        self.value.write(UnitWriter::<_, V::Unit, U> {
+            inner: writer,
+            _u: PhantomData,
+        });
     }
 }
 
@@ -426,15 +437,27 @@ mod tests {
         assert_eq!(<Second as Convert<Millisecond>>::RATIO, 1000.0);
         assert_eq!(<Millisecond as Convert<Second>>::RATIO, 1e-3);
         assert_eq!(<Kilobyte as Convert<Bit>>::RATIO, 8000.0);
-        assert_eq!(scale(Observation::Unsigned(5), 1000.0), Observation::Unsigned(5000));
-        assert_eq!(scale(Observation::Unsigned(5), 0.5), Observation::Floating(2.5));
-        assert_eq!(scale(Observation::Unsigned(u64::MAX), 2.0), Observation::Floating(u64::MAX as f64 * 2.0));
+        assert_eq!(
+            scale(Observation::Unsigned(5), 1000.0),
+            Observation::Unsigned(5000)
+        );
+        assert_eq!(
+            scale(Observation::Unsigned(5), 0.5),
+            Observation::Floating(2.5)
+        );
+        assert_eq!(
+            scale(Observation::Unsigned(u64::MAX), 2.0),
+            Observation::Floating(u64::MAX as f64 * 2.0)
+        );
     }
 
     #[test]
     fn names_are_cloudwatch_strings() {
         assert_eq!(Unit::Second(NegativeScale::Milli).name(), "Milliseconds");
-        assert_eq!(Unit::BitPerSecond(PositiveScale::Giga).name(), "Gigabits/Second");
+        assert_eq!(
+            Unit::BitPerSecond(PositiveScale::Giga).name(),
+            "Gigabits/Second"
+        );
         assert_eq!(Unit::CountPerSecond.name(), "Count/Second");
         assert_eq!(Unit::Custom("Parsecs").name(), "Parsecs");
     }

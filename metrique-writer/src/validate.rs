@@ -18,7 +18,9 @@ impl ValidationError {
 
     /// An error with one reason.
     pub fn invalid(reason: impl Into<String>) -> Self {
-        Self { reasons: vec![reason.into()] }
+        Self {
+            reasons: vec![reason.into()],
+        }
     }
 
     /// Adds the reasons of `other`.
@@ -32,7 +34,11 @@ impl ValidationError {
     #[must_use]
     pub fn for_field(self, name: &str) -> Self {
         Self {
-            reasons: self.reasons.into_iter().map(|r| format!("for `{name}`: {r}")).collect(),
+            reasons: self
+                .reasons
+                .into_iter()
+                .map(|r| format!("for `{name}`: {r}"))
+                .collect(),
         }
     }
 
@@ -97,7 +103,13 @@ impl ValidationErrorBuilder {
     /// # Errors
     /// Returns the accumulated reasons, if any.
     pub fn build(self) -> Result<(), ValidationError> {
-        if self.reasons.is_empty() { Ok(()) } else { Err(ValidationError { reasons: self.reasons }) }
+        if self.reasons.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationError {
+                reasons: self.reasons,
+            })
+        }
     }
 }
 

@@ -76,7 +76,10 @@ mod tests {
     fn styles_pick_spellings_and_accumulate_prefixes() {
         assert_eq!(Identity::<EmptyConstStr>::name::<Field>(), "foo_bar");
         assert_eq!(<KebabCase as NameStyle>::name::<Field>(), "foo-bar");
-        assert_eq!(<ScreamingSnakeCase as NameStyle>::name::<Field>(), "FOO_BAR");
+        assert_eq!(
+            <ScreamingSnakeCase as NameStyle>::name::<Field>(),
+            "FOO_BAR"
+        );
         // kebab parent prefix "his", PascalCase child: `his-FooBar`.
         type Child = <<KebabCase as NameStyle>::AppendPrefix<Prefix> as NameStyle>::PascalCase;
         assert_eq!(Child::name::<Field>(), "his-FooBar");

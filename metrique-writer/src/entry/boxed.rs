@@ -189,12 +189,18 @@ impl ValueWriter for ToDynValueWriter<'_> {
         dimensions: impl IntoIterator<Item = (&'a str, &'a str)>,
         flags: MetricFlags<'_>,
     ) {
-        self.0.metric(&mut distribution.into_iter(), unit, &mut dimensions.into_iter(), flags);
+        self.0.metric(
+            &mut distribution.into_iter(),
+            unit,
+            &mut dimensions.into_iter(),
+            flags,
+        );
     }
     fn error(self, error: ValidationError) {
         self.0.error(error);
     }
     fn values<'a, V: Value + 'a>(self, values: impl IntoIterator<Item = &'a V>) {
-        self.0.values(&mut values.into_iter().map(|v| v as &dyn DynValue));
+        self.0
+            .values(&mut values.into_iter().map(|v| v as &dyn DynValue));
     }
 }

@@ -7,21 +7,22 @@ use std::borrow::Cow;
 use std::ops::{Deref, DerefMut};
 use std::time::SystemTime;
 
+use smallvec::SmallVec;
+
 use super::{MetricFlags, MetricValue, Observation, Value, ValueWriter};
 use crate::entry::{Entry, EntryConfig, EntryWriter, SampleGroupElement};
 use crate::unit::Unit;
 use crate::validate::ValidationError;
 
-type Dim = (Cow<'static, str>, Cow<'static, str>);
+pub(crate) type Dim = (Cow<'static, str>, Cow<'static, str>);
 
 /// A value (or entry) whose metrics carry extra `(name, value)` dimensions.
 ///
-/// `N` is the number of dimensions the caller expects (kept for source compatibility; storage
-/// grows as needed).
+/// Up to `N` dimensions are stored inline (no allocation); more spill to the heap.
 #[derive(Clone, Debug, Default)]
 pub struct WithDimensions<V, const N: usize = 1> {
     value: V,
-    dimensions: Vec<Dim>,
+    dimensions: SmallVec<[Dim; N]>,
 }
 
 /// [`WithDimensions`] with one dimension.
@@ -36,7 +37,9 @@ impl<V, const N: usize> WithDimensions<V, N> {
         key: impl Into<Cow<'static, str>>,
         val: impl Into<Cow<'static, str>>,
     ) -> Self {
-        Self { value, dimensions: vec![(key.into(), val.into())] }
+        let mut dimensions = SmallVec::new();
+        dimensions.push((key.into(), val.into()));
+        Self { value, dimensions }
     }
 
     /// Wraps `value` with the given dimensions.
@@ -47,7 +50,10 @@ impl<V, const N: usize> WithDimensions<V, N> {
     {
         Self {
             value,
-            dimensions: dimensions.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            dimensions: dimensions
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
         }
     }
 
@@ -72,18 +78,36 @@ impl<V, const N: usize> WithDimensions<V, N> {
 
     /// Maps the wrapped value, keeping the dimensions.
     pub fn map_value<U>(self, f: impl FnOnce(V) -> U) -> WithDimensions<U, N> {
-        WithDimensions { value: f(self.value), dimensions: self.dimensions }
+        WithDimensions {
+            value: f(self.value),
+            dimensions: self.dimensions,
+        }
     }
 
     /// Returns the wrapped value.
     pub fn into_inner(self) -> V {
         self.value
     }
+
+    /// Wraps an [`EntryWriter`] so that every metric written through it carries these
+    /// dimensions (what `WithDimensions<Entry>` does).
+    pub fn entry_writer_wrapper<'a, 'b, W: EntryWriter<'b>>(
+        &'a self,
+        writer: W,
+    ) -> impl EntryWriter<'b> + use<'a, 'b, W, V, N> {
+        DimEntryWriter {
+            inner: writer,
+            extra: &self.dimensions,
+        }
+    }
 }
 
 impl<V, const N: usize> From<V> for WithDimensions<V, N> {
     fn from(value: V) -> Self {
-        Self { value, dimensions: Vec::new() }
+        Self {
+            value,
+            dimensions: SmallVec::new(),
+        }
     }
 }
 
@@ -116,13 +140,12 @@ impl<W: ValueWriter> ValueWriter for DimValueWriter<'_, W> {
         dimensions: impl IntoIterator<Item = (&'a str, &'a str)>,
         flags: MetricFlags<'_>,
     ) {
-        let mut dims: Vec<(&str, &str)> = Vec::new();
-        for (k, v) in dimensions {
-            dims.push((k, v));
-        }
-        for (k, v) in self.extra {
-            dims.push((k, v));
-        }
+        // The value's own dimensions first, then ours; `(k, v)` re-borrows both at one lifetime.
+        #[allow(clippy::map_identity)]
+        let dims = dimensions
+            .into_iter()
+            .map(|(k, v)| (k, v))
+            .chain(self.extra.iter().map(|(k, v)| (&**k, &**v)));
         self.inner.metric(distribution, unit, dims, flags);
     }
     fn error(self, error: ValidationError) {
@@ -135,7 +158,10 @@ impl<W: ValueWriter> ValueWriter for DimValueWriter<'_, W> {
 
 impl<V: Value, const N: usize> Value for WithDimensions<V, N> {
     fn write(&self, writer: impl ValueWriter) {
-        self.value.write(DimValueWriter { inner: writer, extra: &self.dimensions });
+        self.value.write(DimValueWriter {
+            inner: writer,
+            extra: &self.dimensions,
+        });
     }
 }
 
@@ -148,23 +174,33 @@ struct DimEntryWriter<'d, W> {
     extra: &'d [Dim],
 }
 
-struct DimRef<'d, 'v, V: ?Sized> {
-    value: &'v V,
-    extra: &'d [Dim],
+/// A borrowed value whose metrics get `extra` dimensions (after their own).
+pub(crate) struct DimRef<'d, 'v, V: ?Sized> {
+    pub(crate) value: &'v V,
+    pub(crate) extra: &'d [Dim],
 }
 
 impl<V: Value + ?Sized> Value for DimRef<'_, '_, V> {
     fn write(&self, writer: impl ValueWriter) {
-        self.value.write(DimValueWriter { inner: writer, extra: self.extra });
+        self.value.write(DimValueWriter {
+            inner: writer,
+            extra: self.extra,
+        });
     }
 }
 
-impl<'a, W: EntryWriter<'a>> EntryWriter<'a> for DimEntryWriter<'a, W> {
+impl<'a, W: EntryWriter<'a>> EntryWriter<'a> for DimEntryWriter<'_, W> {
     fn timestamp(&mut self, timestamp: SystemTime) {
         self.inner.timestamp(timestamp);
     }
     fn value(&mut self, name: impl Into<Cow<'a, str>>, value: &(impl Value + ?Sized)) {
-        self.inner.value(name, &DimRef { value, extra: self.extra });
+        self.inner.value(
+            name,
+            &DimRef {
+                value,
+                extra: self.extra,
+            },
+        );
     }
     fn config(&mut self, config: &'a dyn EntryConfig) {
         self.inner.config(config);
@@ -173,7 +209,10 @@ impl<'a, W: EntryWriter<'a>> EntryWriter<'a> for DimEntryWriter<'a, W> {
 
 impl<E: Entry, const N: usize> Entry for WithDimensions<E, N> {
     fn write<'a>(&'a self, writer: &mut impl EntryWriter<'a>) {
-        self.value.write(&mut DimEntryWriter { inner: writer, extra: &self.dimensions });
+        self.value.write(&mut DimEntryWriter {
+            inner: writer,
+            extra: &self.dimensions,
+        });
     }
     fn sample_group(&self) -> impl Iterator<Item = SampleGroupElement> {
         self.value.sample_group()

@@ -35,19 +35,25 @@ pub struct MetricFlags<'a> {
 
 impl Debug for MetricFlags<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.options.iter().flatten()).finish()
+        f.debug_list()
+            .entries(self.options.iter().flatten())
+            .finish()
     }
 }
 
 impl<'a> MetricFlags<'a> {
     /// No options.
     pub const fn empty() -> Self {
-        Self { options: [None; SLOTS] }
+        Self {
+            options: [None; SLOTS],
+        }
     }
 
     /// Flags holding one option.
     pub const fn upcast(option: &'a dyn MetricOptions) -> Self {
-        Self { options: [Some(option), None, None] }
+        Self {
+            options: [Some(option), None, None],
+        }
     }
 
     /// True if no option is set.
@@ -109,6 +115,10 @@ pub trait FlagConstructor {
 
 /// Marks a metric as a distribution even when it has a single observation, so formats write it
 /// in distribution form.
+///
+/// Exported as [`value::DistributionFlag`](crate::value::DistributionFlag) (metrique 0.1.33's
+/// `metrique_writer_core::value::Distribution`); `value::Distribution` is the
+/// [container](crate::value::Distribution) of many observations.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Distribution;
 

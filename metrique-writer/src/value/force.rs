@@ -38,7 +38,10 @@ impl<T: Default, F> Default for ForceFlag<T, F> {
 
 impl<T, F> From<T> for ForceFlag<T, F> {
     fn from(value: T) -> Self {
-        Self { value, _flag: PhantomData }
+        Self {
+            value,
+            _flag: PhantomData,
+        }
     }
 }
 
@@ -83,16 +86,22 @@ impl<W: ValueWriter, F: FlagConstructor> ValueWriter for FlaggingValueWriter<W, 
         dimensions: impl IntoIterator<Item = (&'a str, &'a str)>,
         flags: MetricFlags<'_>,
     ) {
-        self.inner
-            .metric(distribution, unit, dimensions, flags.try_merge(F::construct()));
+        self.inner.metric(
+            distribution,
+            unit,
+            dimensions,
+            flags.try_merge(F::construct()),
+        );
     }
     fn error(self, error: ValidationError) {
         self.inner.error(error);
     }
     fn values<'a, V: Value + 'a>(self, values: impl IntoIterator<Item = &'a V>) {
         // Each element gets the flag too.
-        let wrapped: Vec<ForceFlagRef<'a, V, F>> =
-            values.into_iter().map(|v| ForceFlagRef(v, PhantomData)).collect();
+        let wrapped: Vec<ForceFlagRef<'a, V, F>> = values
+            .into_iter()
+            .map(|v| ForceFlagRef(v, PhantomData))
+            .collect();
         self.inner.values(wrapped.iter());
     }
 }
@@ -101,14 +110,19 @@ struct ForceFlagRef<'a, V, F>(&'a V, PhantomData<fn() -> F>);
 
 impl<V: Value, F: FlagConstructor> Value for ForceFlagRef<'_, V, F> {
     fn write(&self, writer: impl ValueWriter) {
-        self.0.write(FlaggingValueWriter::<_, F> { inner: writer, _flag: PhantomData });
+        self.0.write(FlaggingValueWriter::<_, F> {
+            inner: writer,
+            _flag: PhantomData,
+        });
     }
 }
 
 impl<T: Value, F: FlagConstructor> Value for ForceFlag<T, F> {
     fn write(&self, writer: impl ValueWriter) {
-        self.value
-            .write(FlaggingValueWriter::<_, F> { inner: writer, _flag: PhantomData });
+        self.value.write(FlaggingValueWriter::<_, F> {
+            inner: writer,
+            _flag: PhantomData,
+        });
     }
 }
 
@@ -132,7 +146,10 @@ impl<W, F> std::fmt::Debug for ForceFlagEntryWriter<W, F> {
 impl<W, F> ForceFlagEntryWriter<W, F> {
     /// Wraps `inner`.
     pub fn new(inner: W) -> Self {
-        Self { inner, _flag: PhantomData }
+        Self {
+            inner,
+            _flag: PhantomData,
+        }
     }
 }
 
@@ -141,7 +158,8 @@ impl<'a, W: EntryWriter<'a>, F: FlagConstructor> EntryWriter<'a> for ForceFlagEn
         self.inner.timestamp(timestamp);
     }
     fn value(&mut self, name: impl Into<Cow<'a, str>>, value: &(impl Value + ?Sized)) {
-        self.inner.value(name, &ForceFlagRef::<_, F>(&value, PhantomData));
+        self.inner
+            .value(name, &ForceFlagRef::<_, F>(&value, PhantomData));
     }
     fn config(&mut self, config: &'a dyn EntryConfig) {
         self.inner.config(config);
@@ -150,7 +168,8 @@ impl<'a, W: EntryWriter<'a>, F: FlagConstructor> EntryWriter<'a> for ForceFlagEn
 
 impl<T: Entry, F: FlagConstructor> Entry for ForceFlag<T, F> {
     fn write<'a>(&'a self, writer: &mut impl EntryWriter<'a>) {
-        self.value.write(&mut ForceFlagEntryWriter::<_, F>::new(writer));
+        self.value
+            .write(&mut ForceFlagEntryWriter::<_, F>::new(writer));
     }
     fn sample_group(&self) -> impl Iterator<Item = SampleGroupElement> {
         self.value.sample_group()

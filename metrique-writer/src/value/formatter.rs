@@ -60,7 +60,10 @@ impl<V: ?Sized, F, L> std::fmt::Debug for FormattedValue<'_, V, F, L> {
 impl<'v, V: ?Sized, F, L> FormattedValue<'v, V, F, L> {
     /// Wraps `value`.
     pub fn new(value: &'v V) -> Self {
-        Self { value, _f: PhantomData }
+        Self {
+            value,
+            _f: PhantomData,
+        }
     }
 }
 

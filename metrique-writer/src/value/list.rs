@@ -16,7 +16,11 @@ pub fn write_values_as_string<'a, V: Value + 'a>(
         let mut piece = String::new();
         let mut wrote = false;
         let mut error = None;
-        v.write(StringCollector { out: &mut piece, wrote: &mut wrote, error: &mut error });
+        v.write(StringCollector {
+            out: &mut piece,
+            wrote: &mut wrote,
+            error: &mut error,
+        });
         if let Some(e) = error {
             writer.error(e);
             return;

@@ -1,0 +1,198 @@
+//! Per-entry cost of one 11-field wide event, next to the hand-written limit.
+//!
+//! Rows (same group, same run): the typed sink path (`append_on_drop` into a typed
+//! `FlushImmediately` writing EMF to memory), the `ServiceMetrics` path (boxed), close + format
+//! without a sink, and a hand-written EMF line of the same content (the limit).
+//! The struct and its inputs match `../shared/bench-peer` so figures can be compared.
+
+// `criterion_group!` generates an undocumented pub fn.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use metrique::emf::Emf;
+use metrique::timers::{Timer, Timestamp};
+use metrique::unit_of_work::metrics;
+use metrique::writer::format::Format;
+use metrique::writer::sink::FlushImmediately;
+use metrique::writer::{AttachGlobalEntrySinkExt, FormatExt, GlobalEntrySink};
+use metrique::{CloseValue, RootEntry, RootMetric, ServiceMetrics};
+
+#[metrics(rename_all = "PascalCase")]
+struct RequestMetrics {
+    operation: &'static str,
+    #[metrics(timestamp)]
+    timestamp: Timestamp,
+    latency: Timer,
+    items_processed: usize,
+    bytes_sent: u64,
+    retries: u64,
+    cache_hit: bool,
+    success: bool,
+    upstream_latency_us: Option<u64>,
+    score: f64,
+    availability_zone: &'static str,
+}
+
+const OPS: [&str; 4] = ["GetItem", "PutItem", "Query", "Scan"];
+const AZS: [&str; 3] = ["use1-az1", "use1-az2", "use1-az4"];
+
+#[inline(always)]
+fn make(i: u64) -> RequestMetrics {
+    let mut m = RequestMetrics {
+        operation: OPS[(i % 4) as usize],
+        timestamp: Timestamp::now(),
+        latency: Timer::start_now(),
+        items_processed: 0,
+        bytes_sent: 0,
+        retries: 0,
+        cache_hit: false,
+        success: false,
+        upstream_latency_us: None,
+        score: 0.0,
+        availability_zone: "",
+    };
+    m.items_processed += (i % 17) as usize;
+    m.bytes_sent += i.wrapping_mul(2_654_435_761) % 100_000;
+    m.retries += i % 3;
+    m.cache_hit = i.is_multiple_of(2);
+    m.success = !i.is_multiple_of(10);
+    m.upstream_latency_us = if i.is_multiple_of(4) {
+        None
+    } else {
+        Some(i % 5000)
+    };
+    m.score = (i % 1000) as f64 / 7.0;
+    m.availability_zone = AZS[(i % 3) as usize];
+    m
+}
+
+fn emf() -> Emf {
+    Emf::no_validations("PeerBench".to_string(), vec![vec!["Operation".to_string()]])
+}
+
+/// An in-memory writer whose `flush` discards what was written (like shipping it).
+#[derive(Default)]
+struct MemWriter(Vec<u8>);
+
+impl Write for MemWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.0.extend_from_slice(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.clear();
+        Ok(())
+    }
+}
+
+/// The hand-written limit: the same EMF line with a static prefix, itoa and ryu.
+fn hand_written(out: &mut Vec<u8>, i: u64, latency_ms: f64, ts_ms: u64) {
+    let mut ib = itoa::Buffer::new();
+    let mut fb = ryu::Buffer::new();
+    out.extend_from_slice(br#"{"_aws":{"CloudWatchMetrics":[{"Namespace":"PeerBench","Dimensions":[["Operation"]],"Metrics":[{"Name":"Latency","Unit":"Milliseconds"},{"Name":"ItemsProcessed"},{"Name":"BytesSent"},{"Name":"Retries"},{"Name":"CacheHit"},{"Name":"Success"},"#);
+    let upstream = if i.is_multiple_of(4) {
+        None
+    } else {
+        Some(i % 5000)
+    };
+    if upstream.is_some() {
+        out.extend_from_slice(br#"{"Name":"UpstreamLatencyUs"},"#);
+    }
+    out.extend_from_slice(br#"{"Name":"Score"}]}],"Timestamp":"#);
+    out.extend_from_slice(ib.format(ts_ms).as_bytes());
+    out.extend_from_slice(br#"},"Latency":"#);
+    out.extend_from_slice(fb.format(latency_ms).as_bytes());
+    out.extend_from_slice(br#","ItemsProcessed":"#);
+    out.extend_from_slice(ib.format(i % 17).as_bytes());
+    out.extend_from_slice(br#","BytesSent":"#);
+    out.extend_from_slice(
+        ib.format(i.wrapping_mul(2_654_435_761) % 100_000)
+            .as_bytes(),
+    );
+    out.extend_from_slice(br#","Retries":"#);
+    out.extend_from_slice(ib.format(i % 3).as_bytes());
+    out.extend_from_slice(if i.is_multiple_of(2) {
+        br#","CacheHit":1"#
+    } else {
+        br#","CacheHit":0"#
+    });
+    out.extend_from_slice(if !i.is_multiple_of(10) {
+        br#","Success":1"#
+    } else {
+        br#","Success":0"#
+    });
+    if let Some(u) = upstream {
+        out.extend_from_slice(br#","UpstreamLatencyUs":"#);
+        out.extend_from_slice(ib.format(u).as_bytes());
+    }
+    out.extend_from_slice(br#","Score":"#);
+    out.extend_from_slice(fb.format((i % 1000) as f64 / 7.0).as_bytes());
+    out.extend_from_slice(br#","Operation":""#);
+    out.extend_from_slice(OPS[(i % 4) as usize].as_bytes());
+    out.extend_from_slice(br#"","AvailabilityZone":""#);
+    out.extend_from_slice(AZS[(i % 3) as usize].as_bytes());
+    out.extend_from_slice(b"\"}\n");
+}
+
+fn per_entry(c: &mut Criterion) {
+    let mut g = c.benchmark_group("per_entry");
+    g.throughput(Throughput::Elements(1));
+
+    let typed = Arc::new(FlushImmediately::<RootMetric<RequestMetrics>, _>::new(
+        emf().output_to(MemWriter::default()),
+    ));
+    let mut i = 0u64;
+    g.bench_function("typed sink (append_on_drop, FlushImmediately)", |b| {
+        b.iter(|| {
+            i += 1;
+            drop(make(black_box(i)).append_on_drop(typed.clone()));
+        })
+    });
+
+    let attach = ServiceMetrics::write_directly_to(emf().output_to(MemWriter::default()));
+    g.bench_function("ServiceMetrics (boxed)", |b| {
+        b.iter(|| {
+            i += 1;
+            drop(make(black_box(i)).append_on_drop(ServiceMetrics::sink()));
+        })
+    });
+    drop(attach);
+
+    let mut format = emf();
+    let mut buf = Vec::with_capacity(4096);
+    g.bench_function("close + format (no sink)", |b| {
+        b.iter(|| {
+            i += 1;
+            let entry = RootEntry::new(make(black_box(i)).close());
+            buf.clear();
+            format.format(&entry, &mut buf).unwrap();
+            black_box(&buf);
+        })
+    });
+
+    g.bench_function("hand-written EMF line (limit)", |b| {
+        b.iter(|| {
+            i += 1;
+            let started = std::time::Instant::now();
+            let ts = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64);
+            buf.clear();
+            hand_written(
+                &mut buf,
+                black_box(i),
+                started.elapsed().as_secs_f64() * 1e3,
+                ts,
+            );
+            black_box(&buf);
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, per_entry);
+criterion_main!(benches);

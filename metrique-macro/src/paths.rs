@@ -1,0 +1,98 @@
+//! Every runtime path an expansion mentions, in one place.
+//!
+//! Expansions only name `::metrique::…`, so users need the facade under that name.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub(crate) fn close_value() -> TokenStream {
+    quote!(::metrique::CloseValue)
+}
+pub(crate) fn close_value_ref() -> TokenStream {
+    quote!(::metrique::CloseValueRef)
+}
+pub(crate) fn inflectable_entry() -> TokenStream {
+    quote!(::metrique::InflectableEntry)
+}
+pub(crate) fn name_style() -> TokenStream {
+    quote!(::metrique::NameStyle)
+}
+pub(crate) fn entry() -> TokenStream {
+    quote!(::metrique::writer::Entry)
+}
+pub(crate) fn entry_writer() -> TokenStream {
+    quote!(::metrique::writer::EntryWriter)
+}
+pub(crate) fn entry_sink() -> TokenStream {
+    quote!(::metrique::writer::EntrySink)
+}
+pub(crate) fn value() -> TokenStream {
+    quote!(::metrique::writer::Value)
+}
+pub(crate) fn value_writer() -> TokenStream {
+    quote!(::metrique::writer::ValueWriter)
+}
+pub(crate) fn sample_group() -> TokenStream {
+    quote!(::metrique::writer::sample::SampleGroup)
+}
+pub(crate) fn sample_group_element() -> TokenStream {
+    quote!(::metrique::writer::entry::SampleGroupElement)
+}
+pub(crate) fn with_unit() -> TokenStream {
+    quote!(::metrique::writer::unit::WithUnit)
+}
+pub(crate) fn formatted_value() -> TokenStream {
+    quote!(::metrique::writer::value::FormattedValue)
+}
+pub(crate) fn force_flag() -> TokenStream {
+    quote!(::metrique::writer::value::ForceFlag)
+}
+pub(crate) fn force_flag_entry_writer() -> TokenStream {
+    quote!(::metrique::writer::value::ForceFlagEntryWriter)
+}
+pub(crate) fn entry_dimensions() -> TokenStream {
+    quote!(::metrique::writer::config::EntryDimensions)
+}
+pub(crate) fn root_entry() -> TokenStream {
+    quote!(::metrique::RootEntry)
+}
+pub(crate) fn default_sink() -> TokenStream {
+    quote!(::metrique::DefaultSink)
+}
+pub(crate) fn guard() -> TokenStream {
+    quote!(::metrique::AppendAndCloseOnDrop)
+}
+pub(crate) fn handle() -> TokenStream {
+    quote!(::metrique::AppendAndCloseOnDropHandle)
+}
+pub(crate) fn append_and_close() -> TokenStream {
+    quote!(::metrique::append_and_close)
+}
+/// `name!(NS; "id", "Pascal", "snake", "kebab", "SCREAMING")`: a name resolved at compile time.
+pub(crate) fn name_macro() -> TokenStream {
+    quote!(::metrique::__private::name!)
+}
+/// `write_prefixed!(NS; [..5 spellings..]; child, writer)`.
+pub(crate) fn write_prefixed_macro() -> TokenStream {
+    quote!(::metrique::__private::write_prefixed!)
+}
+/// `sample_group_prefixed!(NS; [..5 spellings..]; child)`.
+pub(crate) fn sample_group_prefixed_macro() -> TokenStream {
+    quote!(::metrique::__private::sample_group_prefixed!)
+}
+/// By-reference closing wrapper that steers the diagnostic toward `subfield_owned`.
+pub(crate) fn subfield_owned_hint() -> TokenStream {
+    quote!(::metrique::__private::IfYouSeeThisUseSubfieldOwned)
+}
+/// `<IfYouSeeThisUseSubfieldOwned<F> as CloseByRef>::Closed`: a by-reference closed type.
+pub(crate) fn close_by_ref() -> TokenStream {
+    quote!(::metrique::__private::CloseByRef)
+}
+/// `timestamp(&closed) -> SystemTime` (requires `Copy + Into<SystemTime>`).
+pub(crate) fn timestamp_fn() -> TokenStream {
+    quote!(::metrique::__private::timestamp)
+}
+/// `sample_group_element(name, &closed) -> SampleGroupElement`.
+pub(crate) fn sample_group_element_fn() -> TokenStream {
+    quote!(::metrique::__private::sample_group_element)
+}

@@ -1,0 +1,396 @@
+//! The writer thread: drains the queue in batches into the stream, flushes on a deadline and
+//! when idle, answers flush requests, reports to the observer, and drains on shutdown.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{Ordering, fence};
+use std::sync::{Arc, PoisonError};
+use std::time::{Duration, Instant};
+
+use super::BackgroundQueueEvent;
+use super::flush::FlushSignal;
+use super::shared::{DropCause, Shared};
+use crate::config::MetriqueValidationError;
+use crate::entry::Entry;
+use crate::rate_limit::rate_limited;
+use crate::stream::{EntryIoStream, IoStreamError};
+
+/// Entries popped between two looks at the clock, the flush requests and blocked producers.
+const BATCH: usize = 64;
+/// How long the writer waits for more entries (yielding its core) before it flushes and parks.
+const IDLE_SPIN: Duration = Duration::from_micros(50);
+
+pub(super) struct WriterConfig {
+    pub(super) flush_interval: Duration,
+    pub(super) shutdown_timeout: Duration,
+}
+
+/// Counters since the last report to the observer.
+#[derive(Default)]
+struct Unreported {
+    written: u64,
+    io_errors: u64,
+    validation_errors: u64,
+}
+
+pub(super) struct Writer<T, S> {
+    shared: Arc<Shared<T>>,
+    stream: S,
+    cfg: WriterConfig,
+    popped: u64,
+    written: u64,
+    io_errors: u64,
+    validation_errors: u64,
+    unreported: Unreported,
+    /// Something was written since the last flush.
+    dirty: bool,
+    last_flush: Instant,
+    /// Time spent parked since the last periodic report.
+    idle: Duration,
+    /// Flush requests picked up, with the `popped` count that satisfies them.
+    flushes: Vec<(u64, Arc<FlushSignal>)>,
+}
+
+impl<T: Entry, S: EntryIoStream> Writer<T, S> {
+    pub(super) fn new(shared: Arc<Shared<T>>, stream: S, cfg: WriterConfig) -> Self {
+        Self {
+            shared,
+            stream,
+            cfg,
+            popped: 0,
+            written: 0,
+            io_errors: 0,
+            validation_errors: 0,
+            unreported: Unreported::default(),
+            dirty: false,
+            last_flush: Instant::now(),
+            idle: Duration::ZERO,
+            flushes: Vec::new(),
+        }
+    }
+
+    pub(super) fn run(mut self) {
+        let name = self.shared.hot.name.clone();
+        let span = tracing::debug_span!("metrique_background_queue", queue = &*name);
+        let _enter = span.enter();
+        loop {
+            let deadline = self.last_flush + self.cfg.flush_interval;
+            self.drain(Some(deadline), false);
+            self.serve_flush_requests();
+            if self.shared.ctl.shutdown.load(Ordering::Acquire) {
+                break;
+            }
+            if Instant::now() >= deadline {
+                self.flush(true);
+                continue;
+            }
+            if !self.shared.queue.is_empty() {
+                continue;
+            }
+            // Idle. Exit if every producer is gone (the join handle was forgotten).
+            if Arc::strong_count(&self.shared) == 1 {
+                break;
+            }
+            if self.wait_briefly() {
+                continue;
+            }
+            if self.dirty {
+                self.flush(false);
+            }
+            self.park_until(deadline);
+        }
+        self.shut_down();
+    }
+
+    /// Pops and writes until the queue is empty or `deadline` passes (or, while running,
+    /// shutdown begins).
+    fn drain(&mut self, deadline: Option<Instant>, shutting_down: bool) {
+        loop {
+            let mut n = 0;
+            while n < BATCH {
+                let Some(entry) = self.shared.queue.pop() else {
+                    break;
+                };
+                self.popped += 1;
+                self.write(&entry);
+                drop(entry);
+                n += 1;
+            }
+            self.publish();
+            self.shared.notify_space();
+            if n < BATCH {
+                return;
+            }
+            if self.shared.ctl.flush_requested.load(Ordering::Relaxed) {
+                self.serve_flush_requests();
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d)
+                || (!shutting_down && self.shared.ctl.shutdown.load(Ordering::Relaxed))
+            {
+                return;
+            }
+        }
+    }
+
+    fn write(&mut self, entry: &T) {
+        let stream = &mut self.stream;
+        match catch_unwind(AssertUnwindSafe(|| stream.next(entry))) {
+            Ok(Ok(())) => {
+                self.written += 1;
+                self.unreported.written += 1;
+                self.dirty = true;
+            }
+            Ok(Err(IoStreamError::Io(e))) => {
+                self.io_errors += 1;
+                self.unreported.io_errors += 1;
+                let queue = &*self.shared.hot.name;
+                rate_limited!(
+                    Duration::from_secs(1),
+                    tracing::error!(queue, error = %e, "metrique background queue: writing an entry failed")
+                );
+            }
+            Ok(Err(IoStreamError::Validation(e))) => {
+                self.validation_errors += 1;
+                self.unreported.validation_errors += 1;
+                let queue = &*self.shared.hot.name;
+                rate_limited!(
+                    Duration::from_secs(1),
+                    tracing::error!(queue, error = %e, "metrique background queue: invalid entry not written")
+                );
+                if !tracing::dispatcher::has_been_set() {
+                    // Nobody would see the log: say so in-band, where the metrics go.
+                    let report = MetriqueValidationError::new(
+                        "metric entry could not be formatted correctly, call tracing_subscriber::fmt::init to see more detailed information",
+                    );
+                    let stream = &mut self.stream;
+                    if let Ok(Ok(())) = catch_unwind(AssertUnwindSafe(|| stream.next(&report))) {
+                        self.dirty = true;
+                    }
+                }
+            }
+            Err(_) => {
+                self.io_errors += 1;
+                self.unreported.io_errors += 1;
+                let queue = &*self.shared.hot.name;
+                rate_limited!(
+                    Duration::from_secs(1),
+                    tracing::error!(
+                        queue,
+                        "metrique background queue: the stream panicked while writing an entry"
+                    )
+                );
+            }
+        }
+    }
+
+    /// Makes progress visible to `stats()` and flush bookkeeping.
+    fn publish(&self) {
+        let p = &self.shared.progress;
+        p.popped.store(self.popped, Ordering::Relaxed);
+        p.written.store(self.written, Ordering::Relaxed);
+        p.io_errors.store(self.io_errors, Ordering::Relaxed);
+        p.validation_errors
+            .store(self.validation_errors, Ordering::Relaxed);
+    }
+
+    /// Picks up new flush requests and completes those whose entries are all written.
+    fn serve_flush_requests(&mut self) {
+        if self
+            .shared
+            .ctl
+            .flush_requested
+            .swap(false, Ordering::AcqRel)
+        {
+            let taken = std::mem::take(
+                &mut self
+                    .shared
+                    .ctl
+                    .flush_requests
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .pending,
+            );
+            // Everything appended before the request is still queued or already popped.
+            let target = self.popped + self.shared.queue.len() as u64;
+            self.flushes.extend(taken.into_iter().map(|s| (target, s)));
+        }
+        if self.flushes.is_empty() {
+            return;
+        }
+        let empty = self.shared.queue.is_empty();
+        if empty || self.flushes.iter().any(|(t, _)| *t <= self.popped) {
+            self.flush(false);
+            let popped = self.popped;
+            self.flushes.retain(|(target, signal)| {
+                let done = empty || *target <= popped;
+                if done {
+                    signal.complete();
+                }
+                !done
+            });
+        }
+    }
+
+    /// Spins (yielding the core) for a moment in case more entries arrive: cheaper for
+    /// everyone than a park/unpark pair per entry. True if entries arrived.
+    fn wait_briefly(&self) -> bool {
+        let start = Instant::now();
+        let mut spins = 0u32;
+        loop {
+            if !self.shared.queue.is_empty()
+                || self.shared.ctl.shutdown.load(Ordering::Relaxed)
+                || self.shared.ctl.flush_requested.load(Ordering::Relaxed)
+            {
+                return true;
+            }
+            spins += 1;
+            if spins < 16 {
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+                if start.elapsed() >= IDLE_SPIN {
+                    return false;
+                }
+            }
+        }
+    }
+
+    fn park_until(&mut self, deadline: Instant) {
+        let hot = &self.shared.hot;
+        hot.sleeping.store(true, Ordering::SeqCst);
+        fence(Ordering::SeqCst);
+        let ctl = &self.shared.ctl;
+        if self.shared.queue.is_empty()
+            && !ctl.shutdown.load(Ordering::SeqCst)
+            && !ctl.flush_requested.load(Ordering::SeqCst)
+        {
+            let start = Instant::now();
+            if let Some(wait) = deadline.checked_duration_since(start) {
+                std::thread::park_timeout(wait);
+            }
+            self.idle += start.elapsed();
+        }
+        hot.sleeping.store(false, Ordering::SeqCst);
+    }
+
+    /// Flushes the stream; `periodic` flushes also report queue health.
+    fn flush(&mut self, periodic: bool) {
+        if self.dirty {
+            let stream = &mut self.stream;
+            let result = catch_unwind(AssertUnwindSafe(|| stream.flush()));
+            self.dirty = false;
+            if !matches!(result, Ok(Ok(()))) {
+                self.io_errors += 1;
+                self.unreported.io_errors += 1;
+                let queue = &*self.shared.hot.name;
+                match result {
+                    Ok(Err(e)) => rate_limited!(
+                        Duration::from_secs(1),
+                        tracing::error!(queue, error = %e, "metrique background queue: flushing the output failed")
+                    ),
+                    _ => rate_limited!(
+                        Duration::from_secs(1),
+                        tracing::error!(
+                            queue,
+                            "metrique background queue: the stream panicked while flushing"
+                        )
+                    ),
+                }
+            }
+        }
+        self.publish();
+        self.report(periodic);
+    }
+
+    fn report(&mut self, periodic: bool) {
+        let now = Instant::now();
+        let Some(observer) = self.shared.hot.observer.clone() else {
+            if periodic {
+                self.idle = Duration::ZERO;
+                self.last_flush = now;
+            }
+            self.unreported = Unreported::default();
+            return;
+        };
+        let name = &*self.shared.hot.name;
+        let u = std::mem::take(&mut self.unreported);
+        if u.written > 0 {
+            observer.on_event(
+                name,
+                BackgroundQueueEvent::MetricsEmitted { count: u.written },
+            );
+        }
+        if u.io_errors > 0 {
+            observer.on_event(name, BackgroundQueueEvent::IoErrors { count: u.io_errors });
+        }
+        if u.validation_errors > 0 {
+            observer.on_event(
+                name,
+                BackgroundQueueEvent::ValidationErrors {
+                    count: u.validation_errors,
+                },
+            );
+        }
+        if periodic {
+            let elapsed = now.duration_since(self.last_flush).as_secs_f64();
+            let idle_percent = if elapsed > 0.0 {
+                (self.idle.as_secs_f64() / elapsed * 100.0).min(100.0)
+            } else {
+                0.0
+            };
+            observer.on_event(
+                name,
+                BackgroundQueueEvent::FlushComplete {
+                    idle_percent,
+                    queue_len: self.shared.queue.len(),
+                },
+            );
+            self.idle = Duration::ZERO;
+            self.last_flush = now;
+        }
+    }
+
+    fn shut_down(mut self) {
+        let deadline = Instant::now().checked_add(self.cfg.shutdown_timeout);
+        self.drain(deadline, true);
+        // Whatever is left could not be written in time.
+        let mut left = 0u64;
+        while self.shared.queue.pop().is_some() {
+            left += 1;
+        }
+        if left > 0 {
+            let queue = &*self.shared.hot.name;
+            tracing::warn!(
+                queue,
+                left,
+                "metrique background queue: shutdown timeout reached; dropping the entries not yet written"
+            );
+            self.shared.count_drops(left, DropCause::Shutdown);
+        }
+        self.dirty = true;
+        self.flush(true);
+        // `Drop` completes the flush waiters; then the stream is dropped (closed).
+    }
+}
+
+impl<T, S> Drop for Writer<T, S> {
+    fn drop(&mut self) {
+        // Also runs if the writer thread unwinds: nobody may wait forever on a dead thread.
+        let ctl = &self.shared.ctl;
+        let pending = {
+            let mut reqs = ctl
+                .flush_requests
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            reqs.exited = true;
+            std::mem::take(&mut reqs.pending)
+        };
+        for s in pending {
+            s.complete();
+        }
+        for (_, s) in self.flushes.drain(..) {
+            s.complete();
+        }
+        self.shared.hot.closed.store(true, Ordering::SeqCst);
+        self.shared.notify_space();
+    }
+}
