@@ -96,3 +96,59 @@ pub(crate) fn timestamp_fn() -> TokenStream {
 pub(crate) fn sample_group_element_fn() -> TokenStream {
     quote!(::metrique::__private::sample_group_element)
 }
+
+/// Where a `#[derive(Entry)]` expansion finds the writer crate.
+///
+/// Two derives share one implementation: `metrique_writer::Entry` (for crates that depend on
+/// `metrique-writer` only) names `::metrique_writer::…`, and `metrique::writer::Entry`
+/// (`MetriqueEntry` in this crate) names `::metrique::writer::…`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WriterRoot {
+    /// `::metrique_writer`.
+    Writer,
+    /// `::metrique::writer`.
+    Metrique,
+}
+
+impl WriterRoot {
+    fn root(self) -> TokenStream {
+        match self {
+            WriterRoot::Writer => quote!(::metrique_writer),
+            WriterRoot::Metrique => quote!(::metrique::writer),
+        }
+    }
+    pub(crate) fn entry(self) -> TokenStream {
+        let r = self.root();
+        quote!(#r::Entry)
+    }
+    pub(crate) fn entry_writer(self) -> TokenStream {
+        let r = self.root();
+        quote!(#r::EntryWriter)
+    }
+    pub(crate) fn value(self) -> TokenStream {
+        let r = self.root();
+        quote!(#r::Value)
+    }
+    pub(crate) fn sample_group_element(self) -> TokenStream {
+        let r = self.root();
+        quote!(#r::entry::SampleGroupElement)
+    }
+    pub(crate) fn formatted_value(self) -> TokenStream {
+        let r = self.root();
+        quote!(#r::value::FormattedValue)
+    }
+    pub(crate) fn value_formatter(self) -> TokenStream {
+        let r = self.root();
+        quote!(#r::value::ValueFormatter)
+    }
+    /// `timestamp(&field) -> SystemTime` (requires `Copy + Into<SystemTime>`).
+    pub(crate) fn timestamp_fn(self) -> TokenStream {
+        let r = self.root();
+        quote!(#r::__private::timestamp)
+    }
+    /// The module holding `SampleGroupValue` and its two lookup traits.
+    pub(crate) fn private(self) -> TokenStream {
+        let r = self.root();
+        quote!(#r::__private)
+    }
+}

@@ -6,6 +6,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
+#[doc(hidden)]
+pub mod __private;
 pub mod config;
 pub mod entry;
 pub mod format;
@@ -22,6 +24,9 @@ pub mod validate;
 pub mod value;
 
 pub use entry::{BoxEntry, EmptyEntry, Entry, EntryConfig, EntryWriter};
+/// `#[derive(Entry)]`: see the derive's documentation. The trait and the derive share the name
+/// (they live in different namespaces), as serde's `Serialize` does.
+pub use metrique_macro::Entry;
 pub use format::{Format, FormatExt};
 pub use global::{
     AttachGlobalEntrySink, AttachGlobalEntrySinkExt, AttachHandle, GlobalEntrySink, ServiceMetrics,

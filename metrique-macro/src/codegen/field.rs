@@ -146,7 +146,7 @@ pub(crate) fn sample_group_iter(
     ns: &TokenStream,
     access: TokenStream,
 ) -> Option<TokenStream> {
-    Some(match &f.kind {
+    let iter = match &f.kind {
         FieldKind::Plain(p) if p.sample_group => {
             let element = paths::sample_group_element_fn();
             let name = name(ns, &p.name);
@@ -169,7 +169,8 @@ pub(crate) fn sample_group_iter(
             quote_spanned!(f.span=> #entry::sample_group(#access))
         }
         _ => return None,
-    })
+    };
+    Some(cfg_gated_iter(&f.cfgs, iter, paths::sample_group_element()))
 }
 
 /// Chains iterators: `a.chain(b).chain(c)`; `None` if there are none.
@@ -180,4 +181,32 @@ pub(crate) fn chain(iters: Vec<TokenStream>) -> Option<TokenStream> {
         first,
         |acc, next| quote!(::core::iter::Iterator::chain(#acc, #next)),
     ))
+}
+
+/// `iter`, or an empty iterator of `item` when the field's `#[cfg]`s are off.
+///
+/// A `cfg` cannot sit on an argument of `Iterator::chain`, so the contribution is bound in a
+/// block whose two `let`s carry the field's predicates and their negation; the two branches
+/// may have different iterator types because only one of them is ever compiled.
+pub(crate) fn cfg_gated_iter(
+    cfgs: &[syn::Attribute],
+    iter: TokenStream,
+    item: TokenStream,
+) -> TokenStream {
+    let preds: Vec<&TokenStream> = cfgs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .filter_map(|a| a.meta.require_list().ok().map(|l| &l.tokens))
+        .collect();
+    if preds.is_empty() {
+        return iter;
+    }
+    let local = super::names::local("__metrique_iter");
+    quote! {{
+        #[cfg(all(#(#preds),*))]
+        let #local = #iter;
+        #[cfg(not(all(#(#preds),*)))]
+        let #local = ::core::iter::empty::<#item>();
+        #local
+    }}
 }
