@@ -152,3 +152,21 @@ impl WriterRoot {
         quote!(#r::__private)
     }
 }
+
+/// `tokens` with every span set to `span`: a runtime path respanned at a user's field makes
+/// rustc report a failed trait bound on that field rather than on the derive.
+pub(crate) fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(g) = &tt {
+                let mut group = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                group.set_span(span);
+                tt = proc_macro2::TokenTree::Group(group);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
+}

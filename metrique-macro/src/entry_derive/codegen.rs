@@ -8,7 +8,7 @@ use super::model::{Body, Field, FieldKind, Input, Variant};
 use crate::codegen::field::{cfg_gated_iter, chain};
 use crate::codegen::generics::{mentions_type_param, with_predicates};
 use crate::codegen::names;
-use crate::paths::WriterRoot;
+use crate::paths::{WriterRoot, respan};
 
 pub(crate) fn expand(input: &Input, root: WriterRoot) -> TokenStream {
     let ident = &input.ident;
@@ -18,23 +18,24 @@ pub(crate) fn expand(input: &Input, root: WriterRoot) -> TokenStream {
     let self_ = names::self_();
     let writer = names::local("writer");
 
+    // Fields are bound by a pattern (`let Self { a: __metrique_0, .. } = self;`, or a `match`
+    // arm), and each binding is located at its field: rustc reports a failed bound on a call's
+    // argument at the argument, so type errors then point at the user's field.
     let (body, groups) = match &input.body {
         Body::Struct(fields) => {
-            let access = |f: &Field| {
-                let member = &f.member;
-                quote!(&#self_.#member)
-            };
-            let stmts = written(fields).map(|f| write_stmt(f, access(f), &writer, root));
-            let groups = written(fields)
-                .filter_map(|f| sample_group_iter(f, access(f), root))
+            let pat = pattern(quote!(Self), fields);
+            let stmts = bound(fields).map(|(b, f)| write_stmt(f, &b, &writer, root));
+            let groups: Vec<TokenStream> = bound(fields)
+                .filter_map(|(b, f)| sample_group_iter(f, &b, root))
                 .collect();
-            (quote!(#(#stmts)*), chain(groups))
+            let groups = chain(groups).map(|chain| quote!({ let #pat = #self_; #chain }));
+            (quote!(let #pat = #self_; #(#stmts)*), groups)
         }
         Body::Enum(variants) if variants.is_empty() => (quote!(match *#self_ {}), None),
         Body::Enum(variants) => {
             let arms = variants.iter().map(|v| {
-                let pat = pattern(v);
-                let stmts = bound(v).map(|(b, f)| write_stmt(f, quote!(#b), &writer, root));
+                let pat = variant_pattern(v);
+                let stmts = bound(&v.fields).map(|(b, f)| write_stmt(f, &b, &writer, root));
                 quote!(#pat => { #(#stmts)* })
             });
             let body = quote!(match #self_ { #(#arms)* });
@@ -42,11 +43,11 @@ pub(crate) fn expand(input: &Input, root: WriterRoot) -> TokenStream {
             let groups = variants
                 .iter()
                 .filter_map(|v| {
-                    let iters = bound(v)
-                        .filter_map(|(b, f)| sample_group_iter(f, quote!(#b), root))
+                    let iters = bound(&v.fields)
+                        .filter_map(|(b, f)| sample_group_iter(f, &b, root))
                         .collect();
                     let chained = chain(iters)?;
-                    let pat = pattern(v);
+                    let pat = variant_pattern(v);
                     // `_` is unreachable in single-variant enums (lint `unreachable_patterns`).
                     Some(quote!({
                         #[allow(unreachable_patterns)]
@@ -90,34 +91,34 @@ pub(crate) fn stub(item: &syn::DeriveInput, root: WriterRoot) -> TokenStream {
     }
 }
 
-fn written(fields: &[Field]) -> impl Iterator<Item = &Field> {
+/// The written fields with their bindings, spanned at the fields. rustc reports an argument's
+/// failed bound at the argument only if it shares the call's context, so the binding takes the
+/// field's span outright (a mixed-site binding would be reported at the derive).
+fn bound(fields: &[Field]) -> impl Iterator<Item = (Ident, &Field)> {
     fields
-        .iter()
-        .filter(|f| !matches!(f.kind, FieldKind::Ignore))
-}
-
-/// A variant's written fields with their bindings.
-fn bound(v: &Variant) -> impl Iterator<Item = (Ident, &Field)> {
-    v.fields
         .iter()
         .enumerate()
         .filter(|(_, f)| !matches!(f.kind, FieldKind::Ignore))
-        .map(|(i, f)| (names::binding(i), f))
+        .map(|(i, f)| (Ident::new(&format!("__metrique_{i}"), f.span), f))
 }
 
-/// `Self::V { a: __metrique_0, 1: __metrique_1, .. }`: braced patterns match named, tuple and
-/// unit variants alike, and leave ignored fields out.
-fn pattern(v: &Variant) -> TokenStream {
-    let ident = &v.ident;
-    let fields = bound(v).map(|(b, f)| {
+/// `path { a: __metrique_0, 1: __metrique_1, .. }`: braced patterns match named, tuple and unit
+/// shapes alike, and leave ignored fields out.
+fn pattern(path: TokenStream, fields: &[Field]) -> TokenStream {
+    let fields = bound(fields).map(|(b, f)| {
         let (cfgs, member) = (&f.cfgs, &f.member);
         quote!(#(#cfgs)* #member: #b)
     });
-    quote!(Self::#ident { #(#fields,)* .. })
+    quote!(#path { #(#fields,)* .. })
+}
+
+fn variant_pattern(v: &Variant) -> TokenStream {
+    let ident = &v.ident;
+    pattern(quote!(Self::#ident), &v.fields)
 }
 
 /// The statement writing one field; `access` is a reference to the field.
-fn write_stmt(f: &Field, access: TokenStream, writer: &Ident, root: WriterRoot) -> TokenStream {
+fn write_stmt(f: &Field, access: &Ident, writer: &Ident, root: WriterRoot) -> TokenStream {
     let cfgs = &f.cfgs;
     let stmt = match &f.kind {
         FieldKind::Value { name, format, .. } => {
@@ -126,16 +127,19 @@ fn write_stmt(f: &Field, access: TokenStream, writer: &Ident, root: WriterRoot) 
                     let fv = root.formatted_value();
                     quote_spanned!(f.span=> &#fv::<_, #format>::new(#access))
                 }
-                None => access,
+                None => quote!(#access),
             };
-            quote_spanned!(f.span=> #writer.value(#name, #value);)
+            // Called through the trait path (respanned) so a missing `Value` impl is reported
+            // on the field.
+            let ew = respan(root.entry_writer(), f.span);
+            quote_spanned!(f.span=> #ew::value(&mut *#writer, #name, #value);)
         }
         FieldKind::Flatten => {
-            let entry = root.entry();
+            let entry = respan(root.entry(), f.span);
             quote_spanned!(f.span=> #entry::write(#access, #writer);)
         }
         FieldKind::Timestamp => {
-            let ts = root.timestamp_fn();
+            let ts = respan(root.timestamp_fn(), f.span);
             quote_spanned!(f.span=> #writer.timestamp(#ts(#access));)
         }
         FieldKind::Ignore => return TokenStream::new(),
@@ -144,7 +148,7 @@ fn write_stmt(f: &Field, access: TokenStream, writer: &Ident, root: WriterRoot) 
 }
 
 /// The field's sample-group iterator, if it contributes one.
-fn sample_group_iter(f: &Field, access: TokenStream, root: WriterRoot) -> Option<TokenStream> {
+fn sample_group_iter(f: &Field, access: &Ident, root: WriterRoot) -> Option<TokenStream> {
     let iter = match &f.kind {
         FieldKind::Value {
             name,
@@ -163,7 +167,7 @@ fn sample_group_iter(f: &Field, access: TokenStream, root: WriterRoot) -> Option
             )))
         }
         FieldKind::Flatten => {
-            let entry = root.entry();
+            let entry = respan(root.entry(), f.span);
             quote_spanned!(f.span=> #entry::sample_group(#access))
         }
         _ => return None,
