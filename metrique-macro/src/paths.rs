@@ -17,6 +17,12 @@ pub(crate) fn inflectable_entry() -> TokenStream {
 pub(crate) fn name_style() -> TokenStream {
     quote!(::metrique::NameStyle)
 }
+pub(crate) fn name_set() -> TokenStream {
+    quote!(::metrique::__private::NameSet)
+}
+pub(crate) fn value_formatter() -> TokenStream {
+    quote!(::metrique::writer::value::ValueFormatter)
+}
 pub(crate) fn entry() -> TokenStream {
     quote!(::metrique::writer::Entry)
 }

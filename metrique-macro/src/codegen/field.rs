@@ -93,11 +93,14 @@ pub(crate) fn plain_value(f: &Field, p: &Plain, access: TokenStream) -> TokenStr
 }
 
 /// The statement writing one field; `ns` is the effective name style of the field's container.
+/// `prefix_ty` is the named prefix type of a generic prefixed `flatten` field (see
+/// `entry_impl::PrefixTypes`).
 pub(crate) fn write_stmt(
     f: &Field,
     ns: &TokenStream,
     access: TokenStream,
     writer: &TokenStream,
+    prefix_ty: Option<&proc_macro2::Ident>,
 ) -> TokenStream {
     let cfgs = &f.cfgs;
     let stmt = match &f.kind {
@@ -119,6 +122,10 @@ pub(crate) fn write_stmt(
                 None => {
                     let ie = paths::inflectable_entry();
                     quote_spanned!(f.span=> #ie::<#ns>::write(#access, #w);)
+                }
+                Some(_) if prefix_ty.is_some() => {
+                    let (ie, name_style) = (paths::inflectable_entry(), paths::name_style());
+                    quote_spanned!(f.span=> #ie::<<#ns as #name_style>::AppendPrefix<#prefix_ty>>::write(#access, #w);)
                 }
                 Some(prefix) => {
                     let wp = paths::write_prefixed_macro();
@@ -145,6 +152,7 @@ pub(crate) fn sample_group_iter(
     f: &Field,
     ns: &TokenStream,
     access: TokenStream,
+    prefix_ty: Option<&proc_macro2::Ident>,
 ) -> Option<TokenStream> {
     let iter = match &f.kind {
         FieldKind::Plain(p) if p.sample_group => {
@@ -155,6 +163,12 @@ pub(crate) fn sample_group_iter(
         FieldKind::Flatten { prefix: None, .. } => {
             let ie = paths::inflectable_entry();
             quote_spanned!(f.span=> #ie::<#ns>::sample_group(#access))
+        }
+        FieldKind::Flatten {
+            prefix: Some(_), ..
+        } if prefix_ty.is_some() => {
+            let (ie, name_style) = (paths::inflectable_entry(), paths::name_style());
+            quote_spanned!(f.span=> #ie::<<#ns as #name_style>::AppendPrefix<#prefix_ty>>::sample_group(#access))
         }
         FieldKind::Flatten {
             prefix: Some(prefix),
