@@ -3,6 +3,9 @@
 //! Rows: the seed's `Arc<Mutex<Metrics>>` (locked per status), `metrique::Counter`s shared by
 //! all threads (one per status code), and per-thread tallies merged at the end (the limit).
 
+// `criterion_group!` generates an undocumented pub fn.
+#![allow(missing_docs)]
+
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::sync::{Arc, Mutex};

@@ -7,6 +7,7 @@ pub mod unit_of_work {
     pub use metrique_macro::metrics;
 }
 
+pub use metrique_core::flex::{self, Flex};
 pub use metrique_core::{
     AppendAndCloseOnDrop, CloseEntry, CloseValue, CloseValueRef, DefaultSink, InflectableEntry,
     NameStyle, RootEntry, RootMetric, append_and_close,

@@ -1,6 +1,8 @@
 //! The `checksum-tree` example on a generated tree: one JSON record per walked entry, with the
 //! right sizes, checksums and outcomes, and one run record whose counters add up.
 #![cfg(unix)]
+// The test explains on stderr which checks the environment lets it make.
+#![allow(clippy::print_stderr)]
 
 #[path = "common/example_bin.rs"]
 mod example_bin;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use metrique::CloseValue;
 use metrique::unit::{Millisecond, Second};
 use metrique::unit_of_work::metrics;
-use metrique::writer::value::{Distribution, ToString};
+use metrique::writer::value::{DistributionFlag, ToString};
 use metrique::writer::{Entry, EntryWriter};
 use util::{record_metric, sample_group};
 
@@ -68,7 +68,7 @@ struct Root {
     region: Region,
     #[metrics(unit = Second)]
     took: std::time::Duration,
-    #[metrics(flags(Distribution))]
+    #[metrics(flags(DistributionFlag))]
     flagged: u64,
     maybe: Option<u64>,
 }

@@ -11,6 +11,7 @@ use metrique_writer::EntryWriter;
 use metrique_writer::entry::SampleGroupElement;
 
 pub mod styles;
+mod wrappers;
 
 pub use styles::Identity;
 

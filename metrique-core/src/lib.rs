@@ -10,6 +10,7 @@ pub mod __private;
 mod close;
 pub mod concat;
 mod counter;
+pub mod flex;
 mod guard;
 mod inflect;
 pub mod instrument;
@@ -24,6 +25,7 @@ pub mod timesource;
 
 pub use close::{CloseEntry, CloseValue, CloseValueRef};
 pub use counter::{Counter, CounterGuard, OwnedCounterGuard};
+pub use flex::{Flex, FlexEntry};
 pub use inflect::styles::{Identity, KebabCase, PascalCase, ScreamingSnakeCase, SnakeCase};
 pub use inflect::{InflectableEntry, NameSet, NameStyle};
 pub use root::{RootEntry, RootMetric};

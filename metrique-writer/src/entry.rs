@@ -30,9 +30,12 @@ use std::time::SystemTime;
 use crate::value::Value;
 
 mod boxed;
+mod global_dimensions;
 mod merged;
 
 pub use boxed::BoxEntry;
+pub(crate) use global_dimensions::GlobalDimensionsRef;
+pub use global_dimensions::{CowStr, WithGlobalDimensions};
 pub use merged::{Merged, MergedRef};
 
 /// One element of a sample group: `(field name, value)`.

@@ -2,8 +2,12 @@
 
 use std::io::{self, Write as _};
 
-use crate::entry::Entry;
-use crate::stream::{EntryIoStream, IoStreamError};
+use std::collections::HashSet;
+
+use smallvec::SmallVec;
+
+use crate::entry::{CowStr, Entry};
+use crate::stream::{EntryIoStream, IoStreamError, MergeGlobalDimensions};
 
 #[cfg(feature = "emf")]
 pub mod emf;
@@ -137,6 +141,17 @@ pub trait FormatExt: Format + Sized {
         M: for<'w> tracing_subscriber::fmt::MakeWriter<'w>,
     {
         FormattedMakeWriterEntryIoStream::new(self, make_writer)
+    }
+
+    /// Adds `global_dimensions` as per-metric dimensions to every metric except those named in
+    /// `global_dimensions_denylist`; see
+    /// [`EntryIoStreamExt::merge_global_dimensions`](crate::EntryIoStreamExt::merge_global_dimensions).
+    fn merge_global_dimensions<const N: usize>(
+        self,
+        global_dimensions: SmallVec<[(CowStr, CowStr); N]>,
+        global_dimensions_denylist: Option<HashSet<CowStr>>,
+    ) -> MergeGlobalDimensions<Self, N> {
+        MergeGlobalDimensions::new(self, global_dimensions, global_dimensions_denylist)
     }
 
     /// Formats every entry merged with `globals` (globals first).

@@ -1,14 +1,19 @@
 //! [`EntryIoStream`]: something that writes entries, one at a time, to an output.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::io;
 
-use crate::entry::Entry;
+use smallvec::SmallVec;
+
+use crate::entry::{CowStr, Entry};
 use crate::validate::ValidationError;
 
+mod merge_global_dimensions;
 mod merge_globals;
 mod tee;
 
+pub use merge_global_dimensions::MergeGlobalDimensions;
 pub use merge_globals::MergeGlobals;
 pub use tee::{Tee, tee};
 
@@ -111,6 +116,39 @@ pub trait EntryIoStreamExt: EntryIoStream + Sized {
     /// Writes every entry merged with `globals` (globals first), e.g. a region or host name.
     fn merge_globals<G: Entry>(self, globals: G) -> MergeGlobals<Self, G> {
         MergeGlobals::new(self, globals)
+    }
+
+    /// Adds `global_dimensions` (`(name, value)` pairs) as per-metric dimensions to every metric
+    /// of every entry, except metrics named in `global_dimensions_denylist`.
+    ///
+    /// In EMF each metric is then published per these dimensions (one line per distinct
+    /// dimension tuple, the denylisted metrics on a line of their own); the wrapper enables
+    /// split entries itself. Same as [`FormatExt::merge_global_dimensions`](crate::FormatExt::merge_global_dimensions).
+    ///
+    /// ```
+    /// use metrique_writer::format::{FormatExt, emf::Emf};
+    /// use metrique_writer::stream::EntryIoStreamExt;
+    /// use metrique_writer::test_stream::TestSink;
+    /// use metrique_writer::EntryIoStream;
+    /// use smallvec::smallvec;
+    /// use std::collections::HashSet;
+    ///
+    /// let sink = TestSink::new();
+    /// let mut stream = Emf::all_validations("Ns".into(), vec![vec![]])
+    ///     .output_to(sink.clone())
+    ///     .merge_global_dimensions::<1>(
+    ///         smallvec![("AZ".into(), "us-east-1a".into())],
+    ///         Some(HashSet::from(["Queued".into()])),
+    ///     );
+    /// stream.next(&vec![("Requests", 1u64), ("Queued", 2)]).unwrap();
+    /// assert_eq!(sink.lines().len(), 2);
+    /// ```
+    fn merge_global_dimensions<const N: usize>(
+        self,
+        global_dimensions: SmallVec<[(CowStr, CowStr); N]>,
+        global_dimensions_denylist: Option<HashSet<CowStr>>,
+    ) -> MergeGlobalDimensions<Self, N> {
+        MergeGlobalDimensions::new(self, global_dimensions, global_dimensions_denylist)
     }
 }
 

@@ -11,17 +11,21 @@ use std::time::Duration;
 use crate::unit::{Unit, UnitTag, WithUnit};
 use crate::validate::ValidationError;
 
-mod dimensions;
+pub(crate) mod dimensions;
+mod distribution;
 mod flags;
 mod force;
 mod formatter;
 mod list;
+mod mean;
 
 pub use dimensions::{WithDimension, WithDimensions, WithVecDimensions};
-pub use flags::{Distribution, FlagConstructor, MetricFlags, MetricOptions};
+pub use distribution::{Distribution, VecDistribution};
+pub use flags::{Distribution as DistributionFlag, FlagConstructor, MetricFlags, MetricOptions};
 pub use force::{ForceFlag, ForceFlagEntryWriter};
 pub use formatter::{FormattedValue, Lifted, NotLifted, ToString, ValueFormatter};
 pub use list::write_values_as_string;
+pub use mean::Mean;
 
 /// One observation of a metric.
 ///

@@ -28,11 +28,26 @@ metrique_writer::global_entry_sink! {
     /// A crate-private global.
     pub(crate) struct Reattach;
 }
-metrique_writer::global_entry_sink! { DoubleAttach }
-metrique_writer::global_entry_sink! { NeverAttached }
-metrique_writer::global_entry_sink! { TestSinks }
-metrique_writer::global_entry_sink! { Direct }
-metrique_writer::global_entry_sink! { Forgotten }
+metrique_writer::global_entry_sink! {
+    /// A global for one test.
+    DoubleAttach
+}
+metrique_writer::global_entry_sink! {
+    /// A global for one test.
+    NeverAttached
+}
+metrique_writer::global_entry_sink! {
+    /// A global for one test.
+    TestSinks
+}
+metrique_writer::global_entry_sink! {
+    /// A global for one test.
+    Direct
+}
+metrique_writer::global_entry_sink! {
+    /// A global for one test.
+    Forgotten
+}
 
 #[test]
 fn service_metrics_through_a_background_queue_to_a_file_loses_nothing() {
@@ -190,7 +205,10 @@ fn attaching_a_box_entry_sink_does_not_wrap_it() {
     Direct2::append(Req { id: 1, thread: 0 });
     drop(handle);
 }
-metrique_writer::global_entry_sink! { Direct2 }
+metrique_writer::global_entry_sink! {
+    /// A global for one test.
+    Direct2
+}
 
 #[test]
 fn forget_keeps_the_sink_attached() {

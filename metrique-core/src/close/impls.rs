@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use metrique_writer::unit::WithUnit;
-use metrique_writer::value::{ForceFlag, WithDimensions};
+use metrique_writer::value::{Distribution, ForceFlag, Mean, WithDimensions};
 
 use super::{CloseValue, CloseValueRef};
 
@@ -326,5 +326,32 @@ impl<V: CloseValueRef, U> CloseValue for &WithUnit<V, U> {
     #[inline]
     fn close(self) -> Self::Closed {
         WithUnit::from((**self).close_ref())
+    }
+}
+
+/// A distribution is already inert: it closes to itself. (No by-reference impl: it would copy
+/// every value; close it by value, or use `Mean` in by-reference subfields.)
+impl<V, const N: usize> CloseValue for Distribution<V, N> {
+    type Closed = Self;
+    #[inline]
+    fn close(self) -> Self {
+        self
+    }
+}
+
+/// A mean is already inert: it closes to itself, by value and by reference.
+impl<U> CloseValue for Mean<U> {
+    type Closed = Self;
+    #[inline]
+    fn close(self) -> Self {
+        self
+    }
+}
+
+impl<U> CloseValue for &Mean<U> {
+    type Closed = Mean<U>;
+    #[inline]
+    fn close(self) -> Mean<U> {
+        *self
     }
 }

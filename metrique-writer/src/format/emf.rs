@@ -9,7 +9,7 @@
 //! byte-identical to metrique 0.1.33 for the same entry: metric definitions and metric values
 //! in write order, then string and list properties in write order; a single observation as a
 //! plain number, anything else (several observations, [`Observation::Repeated`], the
-//! [`Distribution`](crate::value::Distribution) flag, sampling) as `{"Values":[…],"Counts":[…]}`.
+//! [`DistributionFlag`](crate::value::DistributionFlag), sampling) as `{"Values":[…],"Counts":[…]}`.
 //!
 //! # Better than metrique 0.1.33
 //! - **CloudWatch limits are enforced** ([`limits`]): more than 100 metrics → several lines;

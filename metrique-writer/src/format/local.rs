@@ -37,7 +37,9 @@ use crate::format::Format;
 use crate::stream::IoStreamError;
 use crate::unit::{NegativeScale, PositiveScale, Unit};
 use crate::validate::ValidationError;
-use crate::value::{Distribution, MetricFlags, Observation, Value, ValueWriter};
+use crate::value::{
+    DistributionFlag as Distribution, MetricFlags, Observation, Value, ValueWriter,
+};
 
 /// How [`LocalFormat`] lays out entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

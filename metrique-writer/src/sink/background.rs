@@ -316,7 +316,11 @@ impl BackgroundQueueBuilder {
     }
 }
 
-/// A cloneable [`EntrySink`] feeding a writer thread; see the [module docs](self).
+/// A cloneable [`EntrySink`] feeding a writer thread, configured by [`BackgroundQueueBuilder`].
+///
+/// `append` never panics, makes no syscall while the writer is busy and, under the default
+/// [`OverflowPolicy::DropOldest`], never blocks; every dropped entry is counted in
+/// [`stats`](Self::stats) and reported to the observer.
 pub struct BackgroundQueue<T> {
     shared: Arc<Shared<T>>,
 }
@@ -377,8 +381,11 @@ impl<T: Entry + Send + 'static> EntrySink<T> for BackgroundQueue<T> {
     }
 }
 
-/// Owns a [`BackgroundQueue`]'s writer thread; dropping it shuts the queue down (see the
-/// [module docs](self)).
+/// Owns a [`BackgroundQueue`]'s writer thread; dropping it shuts the queue down.
+///
+/// Shutdown stops accepting entries (later appends are dropped and counted), drains everything
+/// appended before (up to the [shutdown timeout](BackgroundQueueBuilder::shutdown_timeout)),
+/// flushes, closes the stream and joins the thread.
 #[must_use = "dropping the join handle shuts the queue down at once; keep it for as long as the queue is used, or call `forget()`"]
 pub struct BackgroundQueueJoinHandle {
     control: Weak<dyn QueueControl>,

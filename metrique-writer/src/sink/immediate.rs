@@ -154,7 +154,8 @@ struct Inner<S> {
     state: Mutex<State<S>>,
 }
 
-/// Writes and flushes each entry on the caller's thread; see the [module docs](self).
+/// Writes and flushes each entry on the caller's thread, under a lock: nothing is queued or
+/// dropped. Errors are counted ([`stats`](Self::stats)), observed and logged, never returned.
 ///
 /// Cloning shares the stream (whatever `T` and `S` are).
 pub struct FlushImmediately<T, S> {

@@ -153,8 +153,8 @@ impl Metric {
         match self.single() {
             Observation::Unsigned(0) | Observation::Signed(0) => false,
             Observation::Unsigned(1) | Observation::Signed(1) => true,
-            Observation::Floating(f) if f == 0.0 => false,
-            Observation::Floating(f) if f == 1.0 => true,
+            Observation::Floating(0.0) => false,
+            Observation::Floating(1.0) => true,
             o => panic!("metric is not a boolean: {o:?}"),
         }
     }

@@ -7,21 +7,22 @@ use std::borrow::Cow;
 use std::ops::{Deref, DerefMut};
 use std::time::SystemTime;
 
+use smallvec::SmallVec;
+
 use super::{MetricFlags, MetricValue, Observation, Value, ValueWriter};
 use crate::entry::{Entry, EntryConfig, EntryWriter, SampleGroupElement};
 use crate::unit::Unit;
 use crate::validate::ValidationError;
 
-type Dim = (Cow<'static, str>, Cow<'static, str>);
+pub(crate) type Dim = (Cow<'static, str>, Cow<'static, str>);
 
 /// A value (or entry) whose metrics carry extra `(name, value)` dimensions.
 ///
-/// `N` is the number of dimensions the caller expects (kept for source compatibility; storage
-/// grows as needed).
+/// Up to `N` dimensions are stored inline (no allocation); more spill to the heap.
 #[derive(Clone, Debug, Default)]
 pub struct WithDimensions<V, const N: usize = 1> {
     value: V,
-    dimensions: Vec<Dim>,
+    dimensions: SmallVec<[Dim; N]>,
 }
 
 /// [`WithDimensions`] with one dimension.
@@ -36,10 +37,9 @@ impl<V, const N: usize> WithDimensions<V, N> {
         key: impl Into<Cow<'static, str>>,
         val: impl Into<Cow<'static, str>>,
     ) -> Self {
-        Self {
-            value,
-            dimensions: vec![(key.into(), val.into())],
-        }
+        let mut dimensions = SmallVec::new();
+        dimensions.push((key.into(), val.into()));
+        Self { value, dimensions }
     }
 
     /// Wraps `value` with the given dimensions.
@@ -88,13 +88,25 @@ impl<V, const N: usize> WithDimensions<V, N> {
     pub fn into_inner(self) -> V {
         self.value
     }
+
+    /// Wraps an [`EntryWriter`] so that every metric written through it carries these
+    /// dimensions (what `WithDimensions<Entry>` does).
+    pub fn entry_writer_wrapper<'a, 'b, W: EntryWriter<'b>>(
+        &'a self,
+        writer: W,
+    ) -> impl EntryWriter<'b> + use<'a, 'b, W, V, N> {
+        DimEntryWriter {
+            inner: writer,
+            extra: &self.dimensions,
+        }
+    }
 }
 
 impl<V, const N: usize> From<V> for WithDimensions<V, N> {
     fn from(value: V) -> Self {
         Self {
             value,
-            dimensions: Vec::new(),
+            dimensions: SmallVec::new(),
         }
     }
 }
@@ -128,13 +140,12 @@ impl<W: ValueWriter> ValueWriter for DimValueWriter<'_, W> {
         dimensions: impl IntoIterator<Item = (&'a str, &'a str)>,
         flags: MetricFlags<'_>,
     ) {
-        let mut dims: Vec<(&str, &str)> = Vec::new();
-        for (k, v) in dimensions {
-            dims.push((k, v));
-        }
-        for (k, v) in self.extra {
-            dims.push((k, v));
-        }
+        // The value's own dimensions first, then ours; `(k, v)` re-borrows both at one lifetime.
+        #[allow(clippy::map_identity)]
+        let dims = dimensions
+            .into_iter()
+            .map(|(k, v)| (k, v))
+            .chain(self.extra.iter().map(|(k, v)| (&**k, &**v)));
         self.inner.metric(distribution, unit, dims, flags);
     }
     fn error(self, error: ValidationError) {
@@ -163,9 +174,10 @@ struct DimEntryWriter<'d, W> {
     extra: &'d [Dim],
 }
 
-struct DimRef<'d, 'v, V: ?Sized> {
-    value: &'v V,
-    extra: &'d [Dim],
+/// A borrowed value whose metrics get `extra` dimensions (after their own).
+pub(crate) struct DimRef<'d, 'v, V: ?Sized> {
+    pub(crate) value: &'v V,
+    pub(crate) extra: &'d [Dim],
 }
 
 impl<V: Value + ?Sized> Value for DimRef<'_, '_, V> {
@@ -177,7 +189,7 @@ impl<V: Value + ?Sized> Value for DimRef<'_, '_, V> {
     }
 }
 
-impl<'a, W: EntryWriter<'a>> EntryWriter<'a> for DimEntryWriter<'a, W> {
+impl<'a, W: EntryWriter<'a>> EntryWriter<'a> for DimEntryWriter<'_, W> {
     fn timestamp(&mut self, timestamp: SystemTime) {
         self.inner.timestamp(timestamp);
     }

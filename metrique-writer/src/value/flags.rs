@@ -114,6 +114,10 @@ pub trait FlagConstructor {
 
 /// Marks a metric as a distribution even when it has a single observation, so formats write it
 /// in distribution form.
+///
+/// Exported as [`value::DistributionFlag`](crate::value::DistributionFlag) (metrique 0.1.33's
+/// `metrique_writer_core::value::Distribution`); `value::Distribution` is the
+/// [container](crate::value::Distribution) of many observations.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Distribution;
 

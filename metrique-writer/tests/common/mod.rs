@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
 
 use metrique_writer::config::{AllowSplitEntries, AllowUnroutableEntries, EntryDimensions};
-use metrique_writer::value::{Distribution, FlagConstructor, MetricFlags};
+use metrique_writer::value::{DistributionFlag as Distribution, FlagConstructor, MetricFlags};
 use metrique_writer::{Entry, EntryWriter, Observation, Unit, Value, ValueWriter};
 
 #[cfg(feature = "emf")]

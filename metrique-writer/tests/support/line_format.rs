@@ -222,7 +222,7 @@ pub struct SlowStream<S> {
 impl<S: EntryIoStream> EntryIoStream for SlowStream<S> {
     fn next(&mut self, entry: &impl Entry) -> Result<(), IoStreamError> {
         static N: AtomicU64 = AtomicU64::new(0);
-        if N.fetch_add(1, Ordering::Relaxed) % self.every == 0 {
+        if N.fetch_add(1, Ordering::Relaxed).is_multiple_of(self.every) {
             std::thread::sleep(std::time::Duration::from_micros(100));
         }
         self.inner.next(entry)

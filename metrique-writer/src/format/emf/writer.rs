@@ -25,7 +25,9 @@ use crate::format::json_encode::{
 };
 use crate::unit::Unit;
 use crate::validate::{ValidationError, ValidationErrorBuilder};
-use crate::value::{Distribution, MetricFlags, Observation, Value, ValueWriter};
+use crate::value::{
+    DistributionFlag as Distribution, MetricFlags, Observation, Value, ValueWriter,
+};
 
 /// One metric field: where its value and definition live.
 #[derive(Debug, Clone, Copy)]
