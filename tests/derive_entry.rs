@@ -68,18 +68,60 @@ styled!(ScreamingKebab, "SCREAMING-KEBAB-CASE");
 #[test]
 fn rename_all_styles() {
     let names = |e: &dyn Fn() -> util::Recorded| e().names().join(" ");
-    assert_eq!(names(&|| record(&Lower { foo_bar: 1, other: 2 })), "foo_bar kept_AsIs");
-    assert_eq!(names(&|| record(&Upper { foo_bar: 1, other: 2 })), "FOO_BAR kept_AsIs");
-    assert_eq!(names(&|| record(&Pascal { foo_bar: 1, other: 2 })), "FooBar kept_AsIs");
-    assert_eq!(names(&|| record(&Camel { foo_bar: 1, other: 2 })), "fooBar kept_AsIs");
-    assert_eq!(names(&|| record(&Snake { foo_bar: 1, other: 2 })), "foo_bar kept_AsIs");
     assert_eq!(
-        names(&|| record(&ScreamingSnake { foo_bar: 1, other: 2 })),
+        names(&|| record(&Lower {
+            foo_bar: 1,
+            other: 2
+        })),
+        "foo_bar kept_AsIs"
+    );
+    assert_eq!(
+        names(&|| record(&Upper {
+            foo_bar: 1,
+            other: 2
+        })),
         "FOO_BAR kept_AsIs"
     );
-    assert_eq!(names(&|| record(&Kebab { foo_bar: 1, other: 2 })), "foo-bar kept_AsIs");
     assert_eq!(
-        names(&|| record(&ScreamingKebab { foo_bar: 1, other: 2 })),
+        names(&|| record(&Pascal {
+            foo_bar: 1,
+            other: 2
+        })),
+        "FooBar kept_AsIs"
+    );
+    assert_eq!(
+        names(&|| record(&Camel {
+            foo_bar: 1,
+            other: 2
+        })),
+        "fooBar kept_AsIs"
+    );
+    assert_eq!(
+        names(&|| record(&Snake {
+            foo_bar: 1,
+            other: 2
+        })),
+        "foo_bar kept_AsIs"
+    );
+    assert_eq!(
+        names(&|| record(&ScreamingSnake {
+            foo_bar: 1,
+            other: 2
+        })),
+        "FOO_BAR kept_AsIs"
+    );
+    assert_eq!(
+        names(&|| record(&Kebab {
+            foo_bar: 1,
+            other: 2
+        })),
+        "foo-bar kept_AsIs"
+    );
+    assert_eq!(
+        names(&|| record(&ScreamingKebab {
+            foo_bar: 1,
+            other: 2
+        })),
         "FOO-BAR kept_AsIs"
     );
 }
@@ -254,7 +296,10 @@ fn enums_write_the_matched_variant() {
         },
     };
     // The variant's own `rename_all` overrides the container's.
-    assert_eq!(record(&failure).names(), ["ErrorKind", "region", "child_count"]);
+    assert_eq!(
+        record(&failure).names(),
+        ["ErrorKind", "region", "child_count"]
+    );
     assert_eq!(group(&failure), [("region".to_owned(), "r".to_owned())]);
 
     let tuple = Outcome::Tuple(

@@ -24,13 +24,13 @@ pub mod validate;
 pub mod value;
 
 pub use entry::{BoxEntry, EmptyEntry, Entry, EntryConfig, EntryWriter};
-/// `#[derive(Entry)]`: see the derive's documentation. The trait and the derive share the name
-/// (they live in different namespaces), as serde's `Serialize` does.
-pub use metrique_macro::Entry;
 pub use format::{Format, FormatExt};
 pub use global::{
     AttachGlobalEntrySink, AttachGlobalEntrySinkExt, AttachHandle, GlobalEntrySink, ServiceMetrics,
 };
+/// `#[derive(Entry)]`: see the derive's documentation. The trait and the derive share the name
+/// (they live in different namespaces), as serde's `Serialize` does.
+pub use metrique_macro::Entry;
 pub use sink::{AnyEntrySink, BoxEntrySink, EntrySink, FlushWait};
 pub use stream::{EntryIoStream, EntryIoStreamExt, IoStreamError};
 pub use unit::{Convert, Unit};

@@ -87,7 +87,11 @@ impl<'a> PrefixTypes<'a> {
 }
 
 /// Bounds the write path needs on closed types that mention type parameters.
-fn write_predicates(input: &Input, ns: &TokenStream, prefixes: &PrefixTypes<'_>) -> Vec<TokenStream> {
+fn write_predicates(
+    input: &Input,
+    ns: &TokenStream,
+    prefixes: &PrefixTypes<'_>,
+) -> Vec<TokenStream> {
     let mode = input.container.mode;
     let mut preds = Vec::new();
     for f in super::entry_type::all_fields(input) {
@@ -119,7 +123,9 @@ fn write_predicates(input: &Input, ns: &TokenStream, prefixes: &PrefixTypes<'_>)
                 prefix: Some(_), ..
             } => {
                 let (ie, name_style) = (paths::inflectable_entry(), paths::name_style());
-                let prefix = prefixes.get(f).expect("generic prefixed flatten fields are named");
+                let prefix = prefixes
+                    .get(f)
+                    .expect("generic prefixed flatten fields are named");
                 quote!(#ie<<#ns as #name_style>::AppendPrefix<#prefix>>)
             }
             FieldKind::FlattenEntry => paths::entry(),
@@ -170,7 +176,8 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
                 let member = &f.member;
                 quote!(&#self_.#member)
             };
-            let stmts = written(fields).map(|(_, f)| write_stmt(f, &ns, access(f), &writer_ts, prefixes.get(f)));
+            let stmts = written(fields)
+                .map(|(_, f)| write_stmt(f, &ns, access(f), &writer_ts, prefixes.get(f)));
             let groups = written(fields)
                 .filter_map(|(_, f)| sample_group_iter(f, &ns, access(f), prefixes.get(f)))
                 .collect();

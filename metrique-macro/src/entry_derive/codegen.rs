@@ -14,7 +14,11 @@ pub(crate) fn expand(input: &Input, root: WriterRoot) -> TokenStream {
     let ident = &input.ident;
     let generics = with_predicates(&input.generics, predicates(input, root));
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
-    let (entry, ew, sge) = (root.entry(), root.entry_writer(), root.sample_group_element());
+    let (entry, ew, sge) = (
+        root.entry(),
+        root.entry_writer(),
+        root.sample_group_element(),
+    );
     let self_ = names::self_();
     let writer = names::local("writer");
 
