@@ -379,10 +379,10 @@ fn generic_format_field() {
 #[derive(Entry)]
 struct Gated {
     always: u64,
-    #[cfg(any())]
+    #[cfg(not(test))]
     #[entry(sample_group)]
     never: &'static str,
-    #[cfg(all())]
+    #[cfg(test)]
     #[entry(sample_group)]
     on: &'static str,
 }

@@ -44,10 +44,10 @@ fn plain_fields_are_written_in_declaration_order_as_written() {
 #[metrics]
 struct Gated {
     always: u64,
-    #[cfg(any())]
+    #[cfg(not(test))]
     #[metrics(sample_group)]
     never: &'static str,
-    #[cfg(all())]
+    #[cfg(test)]
     #[metrics(sample_group)]
     on: &'static str,
 }
