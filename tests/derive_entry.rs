@@ -418,3 +418,16 @@ fn derived_entries_reach_sinks() {
     });
     assert_eq!(sink.inspector.get(0).values["operation"], "Get");
 }
+
+#[derive(Entry)]
+struct GenericGroup<K: metrique::writer::sample::SampleGroup> {
+    #[entry(sample_group)]
+    key: K,
+}
+
+#[test]
+fn generic_sample_group_uses_declared_bounds() {
+    let e = GenericGroup { key: "k" };
+    assert_eq!(group(&e), [("key".to_owned(), "k".to_owned())]);
+    assert_eq!(record(&e).names(), ["key"]);
+}

@@ -27,18 +27,19 @@ pub(crate) fn expand(input: &Input, root: WriterRoot) -> TokenStream {
     // argument at the argument, so type errors then point at the user's field.
     let (body, groups) = match &input.body {
         Body::Struct(fields) => {
-            let pat = pattern(quote!(Self), fields);
+            let pat = pattern(quote!(Self), fields, Binds::Written);
+            let group_pat = pattern(quote!(Self), fields, Binds::Groups);
             let stmts = bound(fields).map(|(b, f)| write_stmt(f, &b, &writer, root));
             let groups: Vec<TokenStream> = bound(fields)
                 .filter_map(|(b, f)| sample_group_iter(f, &b, root))
                 .collect();
-            let groups = chain(groups).map(|chain| quote!({ let #pat = #self_; #chain }));
+            let groups = chain(groups).map(|chain| quote!({ let #group_pat = #self_; #chain }));
             (quote!(let #pat = #self_; #(#stmts)*), groups)
         }
         Body::Enum(variants) if variants.is_empty() => (quote!(match *#self_ {}), None),
         Body::Enum(variants) => {
             let arms = variants.iter().map(|v| {
-                let pat = variant_pattern(v);
+                let pat = variant_pattern(v, Binds::Written);
                 let stmts = bound(&v.fields).map(|(b, f)| write_stmt(f, &b, &writer, root));
                 quote!(#pat => { #(#stmts)* })
             });
@@ -51,7 +52,7 @@ pub(crate) fn expand(input: &Input, root: WriterRoot) -> TokenStream {
                         .filter_map(|(b, f)| sample_group_iter(f, &b, root))
                         .collect();
                     let chained = chain(iters)?;
-                    let pat = variant_pattern(v);
+                    let pat = variant_pattern(v, Binds::Groups);
                     // `_` is unreachable in single-variant enums (lint `unreachable_patterns`).
                     Some(quote!({
                         #[allow(unreachable_patterns)]
@@ -108,17 +109,38 @@ fn bound(fields: &[Field]) -> impl Iterator<Item = (Ident, &Field)> {
 
 /// `path { a: __metrique_0, 1: __metrique_1, .. }`: braced patterns match named, tuple and unit
 /// shapes alike, and leave ignored fields out.
-fn pattern(path: TokenStream, fields: &[Field]) -> TokenStream {
-    let fields = bound(fields).map(|(b, f)| {
-        let (cfgs, member) = (&f.cfgs, &f.member);
-        quote!(#(#cfgs)* #member: #b)
-    });
+fn pattern(path: TokenStream, fields: &[Field], binds: Binds) -> TokenStream {
+    let fields = bound(fields)
+        .filter(|(_, f)| binds == Binds::Written || contributes_group(f))
+        .map(|(b, f)| {
+            let (cfgs, member) = (&f.cfgs, &f.member);
+            quote!(#(#cfgs)* #member: #b)
+        });
     quote!(#path { #(#fields,)* .. })
 }
 
-fn variant_pattern(v: &Variant) -> TokenStream {
+fn variant_pattern(v: &Variant, binds: Binds) -> TokenStream {
     let ident = &v.ident;
-    pattern(quote!(Self::#ident), &v.fields)
+    pattern(quote!(Self::#ident), &v.fields, binds)
+}
+
+/// Which fields a pattern binds: the written ones, or only those with a sample-group
+/// contribution (unused bindings would warn).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Binds {
+    Written,
+    Groups,
+}
+
+fn contributes_group(f: &Field) -> bool {
+    matches!(
+        f.kind,
+        FieldKind::Flatten
+            | FieldKind::Value {
+                sample_group: true,
+                ..
+            }
+    )
 }
 
 /// The statement writing one field; `access` is a reference to the field.
