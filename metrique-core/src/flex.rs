@@ -26,7 +26,7 @@ use crate::close::CloseValue;
 use crate::inflect::{InflectableEntry, NameStyle};
 
 /// A field with a run-time name and an optional value; flatten it into a `#[metrics]` struct
-/// with `#[metrics(flatten)]`. See the [module docs](self).
+/// with `#[metrics(flatten)]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Flex<T> {
     key: Cow<'static, str>,
@@ -130,6 +130,7 @@ impl<T: Value> FlexEntry<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Value> Entry for FlexEntry<T> {
     #[inline]
     fn write<'a>(&'a self, writer: &mut impl EntryWriter<'a>) {
@@ -137,6 +138,7 @@ impl<T: Value> Entry for FlexEntry<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Value, NS: NameStyle> InflectableEntry<NS> for FlexEntry<T> {
     #[inline]
     fn write<'a>(&'a self, writer: &mut impl EntryWriter<'a>) {
@@ -147,6 +149,7 @@ impl<T: Value, NS: NameStyle> InflectableEntry<NS> for FlexEntry<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: CloseValue> CloseValue for Flex<T> {
     type Closed = FlexEntry<T::Closed>;
     #[inline]
@@ -160,6 +163,7 @@ impl<T: CloseValue> CloseValue for Flex<T> {
 
 /// By reference (in `#[metrics(subfield)]` structs and behind `Arc`/`Mutex`): the key is cloned,
 /// which allocates only for a key built at run time (`Cow::Owned`).
+#[diagnostic::do_not_recommend]
 impl<'a, T> CloseValue for &'a Flex<T>
 where
     &'a T: CloseValue,

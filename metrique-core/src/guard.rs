@@ -72,7 +72,8 @@ use crate::root::{RootEntry, RootMetric};
 use crate::sync::{self, Arc, Mutex};
 use flush::{Cell, Payload};
 
-/// Closes `E` and appends it to `S` when dropped. See the [module docs](self).
+/// Closes `E` and appends it to `S` when dropped (emission can be delayed with
+/// [`flush_guard`](Self::flush_guard) and shared with [`handle`](Self::handle)).
 ///
 /// Created by the `append_on_drop(sink)` method `#[metrics]` generates (the `<Name>Guard` alias)
 /// or by [`append_and_close`].

@@ -110,7 +110,7 @@ impl<T: CloseValue> Core<T> {
 /// A place in a parent entry for a sub-record filled in by exactly one other task.
 ///
 /// Use it with `#[metrics(flatten)]`; it closes to `Option<T::Closed>` (`None` if the data has
-/// not arrived when the parent closes). See the [module docs](self).
+/// not arrived when the parent closes).
 pub struct Slot<T: CloseValue> {
     core: Mutex<Core<T>>,
 }

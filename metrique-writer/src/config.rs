@@ -1,4 +1,4 @@
-//! Format configurations passed through [`EntryWriter::config`](crate::EntryWriter::config).
+//! Format configurations passed through [`EntryWriter::config`].
 
 use std::borrow::Cow;
 

@@ -402,3 +402,63 @@ fn idle_queue_flushes_without_waiting_for_the_interval() {
 fn zero_capacity_is_rejected() {
     let _ = BackgroundQueueBuilder::new().capacity(0);
 }
+
+#[test]
+fn accounting_holds_under_contention_with_flushes_and_shutdown() {
+    for policy in [
+        OverflowPolicy::DropOldest,
+        OverflowPolicy::DropNewest,
+        OverflowPolicy::Block {
+            timeout: Duration::from_millis(1),
+        },
+    ] {
+        let seen = Arc::new(Observed::default());
+        let buf = SharedBuf::default();
+        let (queue, handle) = BackgroundQueueBuilder::new()
+            .capacity(8)
+            .overflow_policy(policy)
+            .observer(observer(&seen))
+            .build::<Req>(LineFormat.output_to(buf.clone()));
+        std::thread::scope(|s| {
+            for thread in 0..3 {
+                let q = queue.clone();
+                s.spawn(move || {
+                    for i in 0..3_000 {
+                        q.append(Req { id: i, thread });
+                    }
+                });
+            }
+            let q = queue.clone();
+            s.spawn(move || {
+                for _ in 0..50 {
+                    futures::executor::block_on(q.flush_async());
+                }
+            });
+        });
+        // A late producer racing the shutdown.
+        let late = {
+            let q = queue.clone();
+            std::thread::spawn(move || {
+                for i in 0..1_000 {
+                    q.append(Req { id: i, thread: 9 });
+                }
+            })
+        };
+        drop(handle);
+        late.join().unwrap();
+        let stats = queue.stats();
+        assert_eq!(stats.appended, 10_000, "{policy:?}: {stats:?}");
+        assert_eq!(
+            stats.written + stats.dropped,
+            10_000,
+            "{policy:?}: {stats:?}"
+        );
+        assert_eq!(buf.lines().len() as u64, stats.written, "{policy:?}");
+        assert_eq!(
+            seen.overflows.load(Ordering::SeqCst) + seen.at_shutdown.load(Ordering::SeqCst),
+            stats.dropped,
+            "{policy:?}: every drop is observed"
+        );
+        assert_eq!(seen.emitted.load(Ordering::SeqCst), stats.written);
+    }
+}

@@ -331,6 +331,7 @@ impl<V: CloseValueRef, U> CloseValue for &WithUnit<V, U> {
 
 /// A distribution is already inert: it closes to itself. (No by-reference impl: it would copy
 /// every value; close it by value, or use `Mean` in by-reference subfields.)
+#[diagnostic::do_not_recommend]
 impl<V, const N: usize> CloseValue for Distribution<V, N> {
     type Closed = Self;
     #[inline]
@@ -340,6 +341,7 @@ impl<V, const N: usize> CloseValue for Distribution<V, N> {
 }
 
 /// A mean is already inert: it closes to itself, by value and by reference.
+#[diagnostic::do_not_recommend]
 impl<U> CloseValue for Mean<U> {
     type Closed = Self;
     #[inline]
@@ -348,6 +350,7 @@ impl<U> CloseValue for Mean<U> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<U> CloseValue for &Mean<U> {
     type Closed = Mean<U>;
     #[inline]

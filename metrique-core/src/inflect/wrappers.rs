@@ -12,6 +12,7 @@ use super::{InflectableEntry, NameStyle};
 
 /// Every metric of the entry carries the flags of `F` (`NoMetric<Child>`,
 /// `HighStorageResolution<Child>` on a flattened field).
+#[diagnostic::do_not_recommend]
 impl<NS: NameStyle, T: InflectableEntry<NS>, F: FlagConstructor> InflectableEntry<NS>
     for ForceFlag<T, F>
 {
@@ -25,6 +26,7 @@ impl<NS: NameStyle, T: InflectableEntry<NS>, F: FlagConstructor> InflectableEntr
 }
 
 /// Every metric of the entry carries these per-metric dimensions (after its own).
+#[diagnostic::do_not_recommend]
 impl<NS: NameStyle, T: InflectableEntry<NS>, const N: usize> InflectableEntry<NS>
     for WithDimensions<T, N>
 {
@@ -37,6 +39,7 @@ impl<NS: NameStyle, T: InflectableEntry<NS>, const N: usize> InflectableEntry<NS
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<NS: NameStyle, T: InflectableEntry<NS> + ToOwned + ?Sized> InflectableEntry<NS>
     for Cow<'_, T>
 {

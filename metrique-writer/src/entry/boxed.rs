@@ -14,6 +14,8 @@ use crate::unit::Unit;
 use crate::validate::ValidationError;
 use crate::value::{MetricFlags, Observation, Value, ValueWriter};
 
+const NO_DIMENSIONS: [(&str, &str); 0] = [];
+
 /// A type-erased, `Send` entry (one heap allocation).
 pub struct BoxEntry(Box<dyn DynEntry + Send>);
 
@@ -121,6 +123,9 @@ impl Value for DynAsValue<'_> {
 
 trait DynValueWriter {
     fn string(&mut self, value: &str);
+    /// The common case, one observation and no per-metric dimensions, without iterator trait
+    /// objects (they cost an indirect call per element and block inlining in the format).
+    fn scalar(&mut self, observation: Observation, unit: Unit, flags: MetricFlags<'_>);
     fn metric<'d>(
         &mut self,
         distribution: &mut dyn Iterator<Item = Observation>,
@@ -140,6 +145,12 @@ impl<W: ValueWriter> DynValueWriter for Once<W> {
     fn string(&mut self, value: &str) {
         if let Some(w) = self.0.take() {
             w.string(value);
+        }
+    }
+    #[inline]
+    fn scalar(&mut self, observation: Observation, unit: Unit, flags: MetricFlags<'_>) {
+        if let Some(w) = self.0.take() {
+            w.metric([observation], unit, NO_DIMENSIONS, flags);
         }
     }
     #[inline]

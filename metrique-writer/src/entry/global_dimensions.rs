@@ -135,6 +135,7 @@ impl<E, const N: usize> DerefMut for WithGlobalDimensions<E, N> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Entry, const N: usize> Entry for WithGlobalDimensions<E, N> {
     fn write<'a>(&'a self, writer: &mut impl EntryWriter<'a>) {
         write_with_global_dimensions(

@@ -8,7 +8,7 @@
 //!
 //! byte-identical to metrique 0.1.33 for the same entry: metric definitions and metric values
 //! in write order, then string and list properties in write order; a single observation as a
-//! plain number, anything else (several observations, [`Observation::Repeated`], the
+//! plain number, anything else (several observations, [`Observation::Repeated`](crate::Observation::Repeated), the
 //! [`DistributionFlag`](crate::value::DistributionFlag), sampling) as `{"Values":[…],"Counts":[…]}`.
 //!
 //! # Better than metrique 0.1.33
@@ -19,7 +19,7 @@
 //!   writes nothing.
 //! - **Validation runs in release builds too**: [`Emf::all_validations`] and
 //!   [`Emf::builder`]`(..).build()` validate in every build profile.
-//! - Signed integers ([`Observation::Signed`]) are written as JSON integers.
+//! - Signed integers ([`Observation::Signed`](crate::Observation::Signed)) are written as JSON integers.
 //!
 //! # Examples
 //! ```

@@ -59,7 +59,8 @@ const DEFAULT_THREAD_NAME: &str = "metric-background-queue";
 #[non_exhaustive]
 pub enum OverflowPolicy {
     /// Drop the oldest queued entry to make room (the default): `append` never blocks, and the
-    /// freshest data survives a burst.
+    /// freshest data survives a burst. (An overflowing producer yields its time slice once, so
+    /// that on a busy machine the writer thread gets to run; it never waits.)
     #[default]
     DropOldest,
     /// Drop the entry being appended: `append` never blocks, and what is queued is kept.

@@ -145,6 +145,7 @@ impl<'d, V, const N: usize> IntoIterator for &'d Distribution<V, N> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<V: MetricValue, const N: usize> Value for Distribution<V, N> {
     fn write(&self, writer: impl ValueWriter) {
         if self.values.is_empty() {
@@ -171,6 +172,7 @@ impl<V: MetricValue, const N: usize> Value for Distribution<V, N> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<V: MetricValue, const N: usize> MetricValue for Distribution<V, N> {
     type Unit = V::Unit;
 }

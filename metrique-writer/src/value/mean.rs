@@ -177,6 +177,7 @@ impl<U, V: Into<f64>> Extend<V> for Mean<U> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<U: UnitTag> Value for Mean<U> {
     fn write(&self, writer: impl ValueWriter) {
         if self.occurrences > 0 {
@@ -193,6 +194,7 @@ impl<U: UnitTag> Value for Mean<U> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<U: UnitTag> MetricValue for Mean<U> {
     type Unit = U;
 }

@@ -114,12 +114,12 @@ impl<T> Shared<T> {
         match self.hot.policy {
             OverflowPolicy::DropOldest => {
                 if let Some(oldest) = self.queue.force_push(entry) {
-                    self.reject(oldest, DropCause::Overflow);
+                    self.overflowed(oldest);
                 }
             }
             OverflowPolicy::DropNewest => {
                 if let Err(entry) = self.queue.push(entry) {
-                    self.reject(entry, DropCause::Overflow);
+                    self.overflowed(entry);
                 }
             }
             OverflowPolicy::Block { timeout } => {
@@ -151,6 +151,16 @@ impl<T> Shared<T> {
         {
             t.unpark();
         }
+    }
+
+    /// Drops `entry` because the queue is full, then gives up the rest of this thread's time
+    /// slice once: on a machine with more runnable threads than cores this lets the writer
+    /// thread catch up (fewer drops), and it never waits for anything.
+    #[cold]
+    #[inline(never)]
+    fn overflowed(&self, entry: T) {
+        self.reject(entry, DropCause::Overflow);
+        std::thread::yield_now();
     }
 
     #[cold]
