@@ -200,12 +200,20 @@ impl ValueWriter for ToDynValueWriter<'_> {
         dimensions: impl IntoIterator<Item = (&'a str, &'a str)>,
         flags: MetricFlags<'_>,
     ) {
-        self.0.metric(
-            &mut distribution.into_iter(),
-            unit,
-            &mut dimensions.into_iter(),
-            flags,
-        );
+        let mut observations = distribution.into_iter();
+        let mut dimensions = dimensions.into_iter();
+        let first = observations.next();
+        let second = observations.next();
+        let first_dimension = dimensions.next();
+        match (first, second, first_dimension) {
+            (Some(only), None, None) => self.0.scalar(only, unit, flags),
+            (first, second, first_dimension) => self.0.metric(
+                &mut first.into_iter().chain(second).chain(observations),
+                unit,
+                &mut first_dimension.into_iter().chain(dimensions),
+                flags,
+            ),
+        }
     }
     fn error(self, error: ValidationError) {
         self.0.error(error);
