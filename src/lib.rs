@@ -51,6 +51,10 @@ pub mod local {
 
 /// The writing side: entries, values, formats, streams and sinks (the `metrique-writer` crate).
 pub mod writer {
+    /// `#[derive(Entry)]`, expanding to `::metrique::writer::…` paths. This explicit import
+    /// shadows the glob's `metrique_writer::Entry` derive in the macro namespace only; the
+    /// trait still comes from the glob.
+    pub use metrique_macro::MetriqueEntry as Entry;
     pub use metrique_writer::*;
 }
 

@@ -61,6 +61,58 @@ fn generic_subfield() {
     assert_eq!(r.get("v"), "3");
 }
 
+/// No bounds on `T`/`V`: the macro derives them from the fields (a prefixed `flatten` needs
+/// `T::Closed: InflectableEntry<..AppendPrefix<P>>` with a nameable `P`; `format` needs
+/// `ToString: ValueFormatter<V::Closed>`).
+#[metrics(rename_all = "snake_case")]
+struct Unbounded<T, V> {
+    #[metrics(flatten, prefix = "inner")]
+    child: T,
+    #[metrics(flatten, exact_prefix = "Exact:")]
+    again: T,
+    #[metrics(format = metrique::writer::value::ToString)]
+    shown: V,
+}
+
+#[test]
+fn bounds_for_format_and_prefixed_flatten() {
+    let r = record_metric(Unbounded {
+        child: Inner { x: 1 },
+        again: Inner { x: 2 },
+        shown: 7u64,
+    });
+    assert_eq!(r.names(), ["inner_x", "Exact:x", "shown"]);
+    assert_eq!(r.get("shown"), "7");
+}
+
+#[metrics(subfield)]
+struct Grouped {
+    #[metrics(sample_group)]
+    key: &'static str,
+}
+
+#[metrics(rename_all = "PascalCase")]
+enum GenericEnum<T> {
+    One {
+        #[metrics(flatten, prefix = "child")]
+        child: T,
+    },
+}
+
+#[test]
+fn prefixed_generic_flatten_in_enums_and_sample_groups() {
+    let r = record_metric(GenericEnum::One {
+        child: Grouped { key: "k" },
+    });
+    assert_eq!(r.names(), ["ChildKey"]);
+    assert_eq!(
+        util::sample_group(GenericEnum::One {
+            child: Grouped { key: "k" }
+        }),
+        [("ChildKey".to_owned(), "k".to_owned())]
+    );
+}
+
 macro_rules! declare {
     ($name:ident, $field:ident) => {
         #[metrics(rename_all = "PascalCase")]

@@ -40,3 +40,30 @@ fn plain_fields_are_written_in_declaration_order_as_written() {
     assert_eq!(r.get("latency_ms"), "12 Milliseconds");
     assert_eq!(r.timestamp, Some(at));
 }
+
+#[metrics]
+struct Gated {
+    always: u64,
+    #[cfg(not(test))]
+    #[metrics(sample_group)]
+    never: &'static str,
+    #[cfg(test)]
+    #[metrics(sample_group)]
+    on: &'static str,
+}
+
+#[test]
+fn cfg_applies_to_sample_group_contributions() {
+    let r = record_metric(Gated {
+        always: 1,
+        on: "yes",
+    });
+    assert_eq!(r.names(), ["always", "on"]);
+    assert_eq!(
+        util::sample_group(Gated {
+            always: 1,
+            on: "yes"
+        }),
+        [("on".to_owned(), "yes".to_owned())]
+    );
+}

@@ -46,10 +46,11 @@ pub(crate) fn set<T>(
     meta: &ParseNestedMeta<'_>,
 ) {
     if slot.is_some() {
+        let attribute = errs.attribute();
         errs.spanned(
             &meta.path,
             format_args!(
-                "duplicate `{}` in `#[metrics]`; remove one of them",
+                "duplicate `{}` in `#[{attribute}]`; remove one of them",
                 path_str(&meta.path)
             ),
         );
@@ -67,9 +68,10 @@ pub(crate) fn flag(
     if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
         let name = path_str(&meta.path);
         skip_value(meta)?;
+        let attribute = errs.attribute();
         errs.spanned(
             &meta.path,
-            format_args!("`{name}` takes no value; write `#[metrics({name})]`"),
+            format_args!("`{name}` takes no value; write `#[{attribute}({name})]`"),
         );
         return Ok(());
     }

@@ -6,9 +6,24 @@ use proc_macro2::{Span, TokenStream};
 #[derive(Default)]
 pub(crate) struct Errors {
     errors: Vec<syn::Error>,
+    /// The attribute being parsed (`metrics` unless set), named in messages.
+    attribute: Option<&'static str>,
 }
 
 impl Errors {
+    /// An accumulator for the helper attribute `#[name(...)]` (`#[entry]` for the derive).
+    pub(crate) fn for_attribute(name: &'static str) -> Errors {
+        Errors {
+            errors: Vec::new(),
+            attribute: Some(name),
+        }
+    }
+
+    /// The attribute being parsed: `metrics` or `entry`.
+    pub(crate) fn attribute(&self) -> &'static str {
+        self.attribute.unwrap_or("metrics")
+    }
+
     /// Records an error at `span`.
     pub(crate) fn at(&mut self, span: Span, message: impl std::fmt::Display) {
         self.errors.push(syn::Error::new(span, message));

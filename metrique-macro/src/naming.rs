@@ -72,6 +72,71 @@ impl Style {
     }
 }
 
+/// A `#[derive(Entry)]` `rename_all` rule (serde's set). Unlike [`Style`], which produces five
+/// spellings chosen at run time, an `Entry` derive resolves its one style at compile time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EntryStyle {
+    Lower,
+    Upper,
+    Pascal,
+    Camel,
+    Snake,
+    ScreamingSnake,
+    Kebab,
+    ScreamingKebab,
+}
+
+impl EntryStyle {
+    /// The accepted `rename_all` literals, for messages.
+    pub(crate) const LITERALS: [&'static str; 8] = [
+        "lowercase",
+        "UPPERCASE",
+        "PascalCase",
+        "camelCase",
+        "snake_case",
+        "SCREAMING_SNAKE_CASE",
+        "kebab-case",
+        "SCREAMING-KEBAB-CASE",
+    ];
+
+    /// Parses a `rename_all` literal.
+    pub(crate) fn parse(lit: &str) -> Option<EntryStyle> {
+        Some(match lit {
+            "lowercase" => EntryStyle::Lower,
+            "UPPERCASE" => EntryStyle::Upper,
+            "PascalCase" => EntryStyle::Pascal,
+            "camelCase" => EntryStyle::Camel,
+            "snake_case" => EntryStyle::Snake,
+            "SCREAMING_SNAKE_CASE" => EntryStyle::ScreamingSnake,
+            "kebab-case" => EntryStyle::Kebab,
+            "SCREAMING-KEBAB-CASE" => EntryStyle::ScreamingKebab,
+            _ => return None,
+        })
+    }
+
+    /// `name` in this style. `lowercase`/`UPPERCASE` only change the case (no word splitting),
+    /// as in serde.
+    pub(crate) fn apply(self, name: &str) -> String {
+        match self {
+            EntryStyle::Lower => name.to_lowercase(),
+            EntryStyle::Upper => name.to_uppercase(),
+            EntryStyle::Pascal => pascal(name),
+            EntryStyle::Camel => {
+                let pascal = pascal(name);
+                let mut chars = pascal.chars();
+                match chars.next() {
+                    Some(first) => first.to_lowercase().chain(chars).collect(),
+                    None => pascal,
+                }
+            }
+            EntryStyle::Snake => delimited(name, '_', false),
+            EntryStyle::ScreamingSnake => delimited(name, '_', true),
+            EntryStyle::Kebab => delimited(name, '-', false),
+            EntryStyle::ScreamingKebab => delimited(name, '-', true),
+        }
+    }
+}
+
 /// The five spellings of a name: `[as written, PascalCase, snake_case, kebab-case,
 /// SCREAMING_SNAKE_CASE]`, the order of the runtime's `NameSet::NAMES`.
 pub(crate) type Spellings = [String; 5];
@@ -304,6 +369,24 @@ mod tests {
         assert_eq!(Style::parse("preserve"), Ok(None));
         assert_eq!(Style::parse("Preserve"), Ok(None));
         assert_eq!(Style::parse("camelCase"), Err(()));
+    }
+
+    #[test]
+    fn entry_styles() {
+        let apply = |lit: &str, name: &str| EntryStyle::parse(lit).unwrap().apply(name);
+        assert_eq!(apply("lowercase", "fooBar_baz"), "foobar_baz");
+        assert_eq!(apply("UPPERCASE", "foo_bar"), "FOO_BAR");
+        assert_eq!(apply("PascalCase", "foo_bar"), "FooBar");
+        assert_eq!(apply("camelCase", "foo_bar"), "fooBar");
+        assert_eq!(apply("camelCase", "FooBar"), "fooBar");
+        assert_eq!(apply("snake_case", "FooBar"), "foo_bar");
+        assert_eq!(apply("SCREAMING_SNAKE_CASE", "foo_bar"), "FOO_BAR");
+        assert_eq!(apply("kebab-case", "foo_bar"), "foo-bar");
+        assert_eq!(apply("SCREAMING-KEBAB-CASE", "foo_bar"), "FOO-BAR");
+        assert_eq!(EntryStyle::parse("Kebab"), None);
+        for lit in EntryStyle::LITERALS {
+            assert!(EntryStyle::parse(lit).is_some(), "{lit}");
+        }
     }
 
     #[test]

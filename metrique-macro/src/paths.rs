@@ -17,6 +17,12 @@ pub(crate) fn inflectable_entry() -> TokenStream {
 pub(crate) fn name_style() -> TokenStream {
     quote!(::metrique::NameStyle)
 }
+pub(crate) fn name_set() -> TokenStream {
+    quote!(::metrique::__private::NameSet)
+}
+pub(crate) fn value_formatter() -> TokenStream {
+    quote!(::metrique::writer::value::ValueFormatter)
+}
 pub(crate) fn entry() -> TokenStream {
     quote!(::metrique::writer::Entry)
 }
@@ -95,4 +101,78 @@ pub(crate) fn timestamp_fn() -> TokenStream {
 /// `sample_group_element(name, &closed) -> SampleGroupElement`.
 pub(crate) fn sample_group_element_fn() -> TokenStream {
     quote!(::metrique::__private::sample_group_element)
+}
+
+/// Where a `#[derive(Entry)]` expansion finds the writer crate.
+///
+/// Two derives share one implementation: `metrique_writer::Entry` (for crates that depend on
+/// `metrique-writer` only) names `::metrique_writer::…`, and `metrique::writer::Entry`
+/// (`MetriqueEntry` in this crate) names `::metrique::writer::…`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WriterRoot {
+    /// `::metrique_writer`.
+    Writer,
+    /// `::metrique::writer`.
+    Metrique,
+}
+
+impl WriterRoot {
+    fn root(self) -> TokenStream {
+        match self {
+            WriterRoot::Writer => quote!(::metrique_writer),
+            WriterRoot::Metrique => quote!(::metrique::writer),
+        }
+    }
+    pub(crate) fn entry(self) -> TokenStream {
+        let r = self.root();
+        quote!(#r::Entry)
+    }
+    pub(crate) fn entry_writer(self) -> TokenStream {
+        let r = self.root();
+        quote!(#r::EntryWriter)
+    }
+    pub(crate) fn value(self) -> TokenStream {
+        let r = self.root();
+        quote!(#r::Value)
+    }
+    pub(crate) fn sample_group_element(self) -> TokenStream {
+        let r = self.root();
+        quote!(#r::entry::SampleGroupElement)
+    }
+    pub(crate) fn formatted_value(self) -> TokenStream {
+        let r = self.root();
+        quote!(#r::value::FormattedValue)
+    }
+    pub(crate) fn value_formatter(self) -> TokenStream {
+        let r = self.root();
+        quote!(#r::value::ValueFormatter)
+    }
+    /// `timestamp(&field) -> SystemTime` (requires `Copy + Into<SystemTime>`).
+    pub(crate) fn timestamp_fn(self) -> TokenStream {
+        let r = self.root();
+        quote!(#r::__private::timestamp)
+    }
+    /// The module holding `SampleGroupValue` and its two lookup traits.
+    pub(crate) fn private(self) -> TokenStream {
+        let r = self.root();
+        quote!(#r::__private)
+    }
+}
+
+/// `tokens` with every span set to `span`: a runtime path respanned at a user's field makes
+/// rustc report a failed trait bound on that field rather than on the derive.
+pub(crate) fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(g) = &tt {
+                let mut group = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                group.set_span(span);
+                tt = proc_macro2::TokenTree::Group(group);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
 }

@@ -1,10 +1,19 @@
-//! Expansion snapshots: every fixture in `tests/expand/*.rs` (one `#[metrics]` item each) is
-//! expanded and pretty-printed into `src/snapshots/`. Review snapshot diffs like code.
+//! Expansion snapshots: every fixture in `tests/expand/*.rs` (one `#[metrics]` or
+//! `#[derive(Entry)]` item each) is expanded and pretty-printed into `src/snapshots/`. Review
+//! snapshot diffs like code.
 
 use proc_macro2::TokenStream;
 
 fn expand_fixture(source: &str) -> String {
     let mut item: syn::DeriveInput = syn::parse_str(source).expect("fixture parses");
+    if item.attrs.iter().any(|a| a.path().is_ident("derive")) {
+        // A `#[derive(Entry)]` fixture: the derive sees the item with its attributes.
+        item.attrs.retain(|a| !a.path().is_ident("derive"));
+        let out =
+            crate::entry_derive::derive(quote::quote!(#item), crate::paths::WriterRoot::Metrique);
+        let file: syn::File = syn::parse2(out).expect("expansion parses as a file");
+        return prettyplease::unparse(&file);
+    }
     let attr = item
         .attrs
         .iter()

@@ -6,6 +6,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
+#[doc(hidden)]
+pub mod __private;
 pub mod config;
 pub mod entry;
 pub mod format;
@@ -26,6 +28,9 @@ pub use format::{Format, FormatExt};
 pub use global::{
     AttachGlobalEntrySink, AttachGlobalEntrySinkExt, AttachHandle, GlobalEntrySink, ServiceMetrics,
 };
+/// `#[derive(Entry)]`: see the derive's documentation. The trait and the derive share the name
+/// (they live in different namespaces), as serde's `Serialize` does.
+pub use metrique_macro::Entry;
 pub use sink::{AnyEntrySink, BoxEntrySink, EntrySink, FlushWait};
 pub use stream::{EntryIoStream, EntryIoStreamExt, IoStreamError};
 pub use unit::{Convert, Unit};

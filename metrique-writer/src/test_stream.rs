@@ -11,7 +11,7 @@
 //! let sink = TestSink::default();
 //! let mut stream = Emf::all_validations("Ns".into(), vec![vec![]]).output_to(sink.clone());
 //! stream.next(&vec![("Requests", 1u64)]).unwrap();
-//! assert!(sink.dump().ends_with(&(r#""Requests":1}"#.to_owned() + "\n")));
+//! assert!(sink.dump().ends_with("\"Requests\":1}\n"));
 //! ```
 
 use std::io;

@@ -294,6 +294,11 @@ fn dimension_validation() {
         run(&mut emf, &entry_missing).unwrap_err(),
         "for `Status`: missing dimension"
     );
+    let list = TestEntry::new().field("Operation", V::ListS(vec!["a".into()]));
+    assert_eq!(
+        run(&mut emf, &list).unwrap_err(),
+        "for `Operation`: can't use a list in dimension field"
+    );
     // Unroutable entries (MetriqueValidationError) pass.
     let unroutable = TestEntry::new()
         .config(Cfg::Unroutable)
@@ -394,6 +399,22 @@ fn per_metric_dimensions_split_lines() {
         .field("c", V::dims(1, &[("k", "v")]))
         .field("c", V::dims(2, &[("k", "v")]));
     assert_eq!(run(&mut emf, &dup).unwrap_err(), "for `c`: duplicate field");
+    // A per-metric dimension key must not collide with a field of the entry.
+    let clash = TestEntry::new()
+        .config(Cfg::Split)
+        .field("c", V::dims(1, &[("k", "v")]))
+        .field("k", V::Str("field".into()));
+    assert_eq!(
+        run(&mut emf, &clash).unwrap_err(),
+        "for `k`: duplicate field"
+    );
+    let aws = TestEntry::new()
+        .config(Cfg::Split)
+        .field("c", V::dims(1, &[("_aws", "v")]));
+    assert_eq!(
+        run(&mut emf, &aws).unwrap_err(),
+        "for `c`: dimension name can't be `_aws`"
+    );
 }
 
 #[test]
@@ -609,4 +630,50 @@ fn timestamp_defaults_to_now() {
 #[should_panic(expected = "Without dimension sets no metrics can be published")]
 fn empty_default_dimensions_panics() {
     let _ = Emf::builder("Ns".into(), vec![]);
+}
+
+#[test]
+fn sampled_emf_weights_by_inverse_rate() {
+    use metrique_writer::sample::{SampledFormat, SampledFormatExt};
+    let mut emf = emf().with_sampling();
+    let e = TestEntry::new()
+        .field("A", V::U(5))
+        .field(
+            "R",
+            V::obs([Observation::Repeated {
+                total: 6.0,
+                occurrences: 3,
+            }]),
+        )
+        .field("P", V::flagged(1, Flags::NoMetric));
+    let mut out = Vec::new();
+    emf.format_with_sample_rate(&e, &mut out, 0.5).unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        line(
+            r#"{"Name":"A"},{"Name":"R"}"#,
+            r#","A":{"Values":[5],"Counts":[2]},"R":{"Values":[2],"Counts":[6]},"P":{"Values":[1],"Counts":[2]}"#
+        )
+    );
+    // Unsampled formatting is plain EMF.
+    let mut out = Vec::new();
+    emf.format(&e, &mut out).unwrap();
+    assert!(String::from_utf8(out).unwrap().contains(r#","A":5,"#));
+    let mut out = Vec::new();
+    assert_eq!(
+        emf.format_with_sample_rate(&e, &mut out, 0.0)
+            .unwrap_err()
+            .to_string(),
+        "invalid entry: format with non-positive sample rate"
+    );
+    // A fixed fraction keeps about that fraction.
+    let mut sampled = Emf::no_validations("Ns".into(), vec![vec![]])
+        .with_sampling()
+        .sample_by_fixed_fraction(0.25);
+    let mut out = Vec::new();
+    for _ in 0..4000 {
+        sampled.format(&e, &mut out).unwrap();
+    }
+    let kept = String::from_utf8(out).unwrap().lines().count();
+    assert!((800..1200).contains(&kept), "{kept}");
 }

@@ -93,11 +93,14 @@ pub(crate) fn plain_value(f: &Field, p: &Plain, access: TokenStream) -> TokenStr
 }
 
 /// The statement writing one field; `ns` is the effective name style of the field's container.
+/// `prefix_ty` is the named prefix type of a generic prefixed `flatten` field (see
+/// `entry_impl::PrefixTypes`).
 pub(crate) fn write_stmt(
     f: &Field,
     ns: &TokenStream,
     access: TokenStream,
     writer: &TokenStream,
+    prefix_ty: Option<&proc_macro2::Ident>,
 ) -> TokenStream {
     let cfgs = &f.cfgs;
     let stmt = match &f.kind {
@@ -119,6 +122,10 @@ pub(crate) fn write_stmt(
                 None => {
                     let ie = paths::inflectable_entry();
                     quote_spanned!(f.span=> #ie::<#ns>::write(#access, #w);)
+                }
+                Some(_) if prefix_ty.is_some() => {
+                    let (ie, name_style) = (paths::inflectable_entry(), paths::name_style());
+                    quote_spanned!(f.span=> #ie::<<#ns as #name_style>::AppendPrefix<#prefix_ty>>::write(#access, #w);)
                 }
                 Some(prefix) => {
                     let wp = paths::write_prefixed_macro();
@@ -145,8 +152,9 @@ pub(crate) fn sample_group_iter(
     f: &Field,
     ns: &TokenStream,
     access: TokenStream,
+    prefix_ty: Option<&proc_macro2::Ident>,
 ) -> Option<TokenStream> {
-    Some(match &f.kind {
+    let iter = match &f.kind {
         FieldKind::Plain(p) if p.sample_group => {
             let element = paths::sample_group_element_fn();
             let name = name(ns, &p.name);
@@ -155,6 +163,12 @@ pub(crate) fn sample_group_iter(
         FieldKind::Flatten { prefix: None, .. } => {
             let ie = paths::inflectable_entry();
             quote_spanned!(f.span=> #ie::<#ns>::sample_group(#access))
+        }
+        FieldKind::Flatten {
+            prefix: Some(_), ..
+        } if prefix_ty.is_some() => {
+            let (ie, name_style) = (paths::inflectable_entry(), paths::name_style());
+            quote_spanned!(f.span=> #ie::<<#ns as #name_style>::AppendPrefix<#prefix_ty>>::sample_group(#access))
         }
         FieldKind::Flatten {
             prefix: Some(prefix),
@@ -169,7 +183,8 @@ pub(crate) fn sample_group_iter(
             quote_spanned!(f.span=> #entry::sample_group(#access))
         }
         _ => return None,
-    })
+    };
+    Some(cfg_gated_iter(&f.cfgs, iter, paths::sample_group_element()))
 }
 
 /// Chains iterators: `a.chain(b).chain(c)`; `None` if there are none.
@@ -180,4 +195,32 @@ pub(crate) fn chain(iters: Vec<TokenStream>) -> Option<TokenStream> {
         first,
         |acc, next| quote!(::core::iter::Iterator::chain(#acc, #next)),
     ))
+}
+
+/// `iter`, or an empty iterator of `item` when the field's `#[cfg]`s are off.
+///
+/// A `cfg` cannot sit on an argument of `Iterator::chain`, so the contribution is bound in a
+/// block whose two `let`s carry the field's predicates and their negation; the two branches
+/// may have different iterator types because only one of them is ever compiled.
+pub(crate) fn cfg_gated_iter(
+    cfgs: &[syn::Attribute],
+    iter: TokenStream,
+    item: TokenStream,
+) -> TokenStream {
+    let preds: Vec<&TokenStream> = cfgs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .filter_map(|a| a.meta.require_list().ok().map(|l| &l.tokens))
+        .collect();
+    if preds.is_empty() {
+        return iter;
+    }
+    let local = super::names::local("__metrique_iter");
+    quote! {{
+        #[cfg(all(#(#preds),*))]
+        let #local = #iter;
+        #[cfg(not(all(#(#preds),*)))]
+        let #local = ::core::iter::empty::<#item>();
+        #local
+    }}
 }

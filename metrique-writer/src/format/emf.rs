@@ -73,13 +73,12 @@ pub use crate::config::{AllowSplitEntries, EntryDimensions};
 mod assemble;
 mod directive;
 mod flags_impl;
+mod histogram;
 pub mod limits;
 mod names;
 mod sampled;
+mod shape;
 mod writer;
-
-#[cfg(test)]
-mod tests;
 
 pub use directive::{MetricDefinition, MetricDirective, StorageResolution};
 pub use flags_impl::{
@@ -331,6 +330,10 @@ struct EmfConfig {
     default_sets_error: Option<String>,
     /// `,{custom directive}` …, then `],"LogGroupName":"…","Timestamp":`
     tail: Vec<u8>,
+    /// `head` + `default_dims_text` + `,"Metrics":[`: the start of a one-namespace line.
+    single_prefix: Vec<u8>,
+    /// `]}` + `tail`.
+    single_tail: Vec<u8>,
 }
 
 impl EmfConfig {
@@ -399,7 +402,11 @@ impl EmfConfig {
             push_string(&mut tail, lg);
         }
         tail.extend_from_slice(b",\"Timestamp\":");
+        let single_prefix = [&head[..], &default_dims_text, b",\"Metrics\":["].concat();
+        let single_tail = [&b"]}"[..], &tail].concat();
         Self {
+            single_prefix,
+            single_tail,
             namespaces: b.namespaces,
             default_dimensions: b.default_dimensions,
             validations: b.validations,

@@ -22,7 +22,7 @@
 //! let mut out = Vec::new();
 //! json.format(&vec![("Requests", 3u64)], &mut out).unwrap();
 //! let line = String::from_utf8(out).unwrap();
-//! assert!(line.ends_with(&(r#","metrics":{"Requests":{"value":3}}}"#.to_owned() + "\n")));
+//! assert!(line.ends_with("\"metrics\":{\"Requests\":{\"value\":3}}}\n"));
 //! ```
 
 use std::borrow::Cow;

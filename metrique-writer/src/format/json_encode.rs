@@ -121,6 +121,50 @@ pub(crate) fn push_int(buf: &mut Vec<u8>, v: impl itoa::Integer) {
     buf.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
 }
 
+/// Two-digit pairs `00` … `99`.
+static PAIRS: [u8; 200] = {
+    let mut t = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        t[2 * i] = b'0' + (i / 10) as u8;
+        t[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Appends `v` in decimal. Numbers below 10 000 (most metric values) are written with one
+/// small constant-size copy and no division loop; larger ones go through `itoa`.
+#[inline]
+pub(crate) fn push_u64(buf: &mut Vec<u8>, v: u64) {
+    #[allow(clippy::cast_possible_truncation)] // bounded by the comparisons
+    if v < 10 {
+        buf.push(b'0' + v as u8);
+    } else if v < 100 {
+        let p = 2 * v as usize;
+        buf.extend_from_slice(&[PAIRS[p], PAIRS[p + 1]]);
+    } else if v < 10_000 {
+        let (hi, lo) = (2 * (v / 100) as usize, 2 * (v % 100) as usize);
+        let block = [PAIRS[hi], PAIRS[hi + 1], PAIRS[lo], PAIRS[lo + 1]];
+        if v < 1000 {
+            buf.extend_from_slice(&[block[1], block[2], block[3]]);
+        } else {
+            buf.extend_from_slice(&block);
+        }
+    } else {
+        push_int(buf, v);
+    }
+}
+
+/// Appends `v` in decimal (see [`push_u64`]).
+#[inline]
+pub(crate) fn push_i64(buf: &mut Vec<u8>, v: i64) {
+    if v < 0 {
+        buf.push(b'-');
+    }
+    push_u64(buf, v.unsigned_abs());
+}
+
 /// Clamps ±∞ to ±`f64::MAX`; returns `None` for NaN.
 #[inline]
 pub(crate) fn finite(v: f64) -> Option<f64> {
@@ -146,7 +190,7 @@ pub(crate) fn push_f64(buf: &mut Vec<u8>, v: f64) {
             buf.extend_from_slice(b"-0");
         } else {
             #[allow(clippy::cast_possible_truncation)] // |v| < 1e15 and integral
-            push_int(buf, v as i64);
+            push_i64(buf, v as i64);
         }
         return;
     }
@@ -202,8 +246,8 @@ fn expand_exponent(buf: &mut Vec<u8>, mantissa: &[u8], exp: &[u8]) {
 #[inline]
 pub(crate) fn push_observation_value(buf: &mut Vec<u8>, obs: Observation) {
     match obs {
-        Observation::Unsigned(v) => push_int(buf, v),
-        Observation::Signed(v) => push_int(buf, v),
+        Observation::Unsigned(v) => push_u64(buf, v),
+        Observation::Signed(v) => push_i64(buf, v),
         other => push_f64(buf, other.as_f64()),
     }
 }
@@ -364,6 +408,36 @@ mod tests {
             "1234567\u{0}",
         ] {
             assert_eq!(esc(s), serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn integers_match_itoa() {
+        let mut vals: Vec<u64> = vec![
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            101,
+            999,
+            1000,
+            12345,
+            u64::MAX,
+            u64::MAX - 1,
+        ];
+        vals.extend((0..20).map(|p| 10u64.pow(p)));
+        vals.extend((1..20).map(|p| 10u64.pow(p) - 1));
+        for v in vals {
+            let mut b = Vec::new();
+            push_u64(&mut b, v);
+            assert_eq!(String::from_utf8(b).unwrap(), v.to_string());
+        }
+        for v in [0i64, -1, -10, -99, i64::MIN, i64::MAX, 42] {
+            let mut b = vec![b'x'];
+            push_i64(&mut b, v);
+            assert_eq!(String::from_utf8(b).unwrap(), format!("x{v}"));
         }
     }
 

@@ -58,7 +58,8 @@ impl<'a> MetricFlags<'a> {
 
     /// True if no option is set.
     pub fn is_empty(&self) -> bool {
-        self.options.iter().all(Option::is_none)
+        // Slots fill from the front (`upcast`, `add`), so the first one decides.
+        self.options[0].is_none()
     }
 
     /// The option of type `T`, if present.

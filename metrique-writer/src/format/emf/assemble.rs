@@ -14,7 +14,7 @@ use super::limits::{
 };
 use super::names::{Kind, hash_bytes};
 use super::writer::{EntryState, MetricRec, State};
-use crate::format::json_encode::{push_escaped, push_int, push_string};
+use crate::format::json_encode::{push_escaped, push_string, push_u64};
 use crate::validate::ValidationError;
 
 const METRICS_OPEN: &[u8] = b",\"Metrics\":[";
@@ -29,12 +29,12 @@ fn range(r: (u32, u32)) -> std::ops::Range<usize> {
     r.0 as usize..r.1 as usize
 }
 
-/// Validates the collected entry and writes its line(s) into `st.out`.
-pub(super) fn finish(
+/// Validates the entry; on success returns its timestamp in milliseconds.
+fn validate(
     cfg: &EmfConfig,
     st: &mut State,
-    mut e: EntryState<'_>,
-) -> Result<(), ValidationError> {
+    e: &mut EntryState<'_>,
+) -> Result<u64, ValidationError> {
     let mut errors = std::mem::take(&mut e.errors);
     if e.timestamps > 1 {
         errors.invalid_mut("multiple timestamps written");
@@ -43,58 +43,103 @@ pub(super) fn finish(
         errors.invalid_mut(msg.clone());
     }
     if cfg.validations.unique_names || cfg.validations.dimensions_exist {
-        check_dimension_fields(cfg, st, &e, &mut errors);
+        check_dimension_fields(cfg, st, e, &mut errors);
     }
     if let Some(entry_dims) = e.entry_dims {
         cross_join(cfg, st, entry_dims, &mut errors);
     }
     errors.build()?;
-
-    let millis = e
-        .timestamp
+    Ok(e.timestamp
         .unwrap_or_else(SystemTime::now)
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        .map_or(0, |d| {
+            d.as_secs()
+                .saturating_mul(1000)
+                .saturating_add(u64::from(d.subsec_millis()))
+        }))
+}
 
-    if st.groups.is_empty() && !st.overflow && st.def_count <= MAX_METRICS_PER_DIRECTIVE {
-        if e.entry_dims.is_some() {
-            let mut scratch = std::mem::take(&mut st.scratch);
-            scratch.clear();
-            push_dims_text(&mut scratch, st, None);
-            st.scratch = scratch;
+/// Validates the entry and, in the common case, writes it as one line into `st.out`.
+/// Returns `Ok(false)` if the entry needs [`finish`] (written again with recording on).
+pub(super) fn finish_single_line(
+    cfg: &EmfConfig,
+    st: &mut State,
+    mut e: EntryState<'_>,
+) -> Result<bool, ValidationError> {
+    let millis = validate(cfg, st, &mut e)?;
+    if !st.groups.is_empty() || st.overflow || st.def_count > MAX_METRICS_PER_DIRECTIVE {
+        return Ok(false);
+    }
+    if e.entry_dims.is_some() {
+        let mut scratch = std::mem::take(&mut st.scratch);
+        scratch.clear();
+        push_dims_text(&mut scratch, st, None);
+        st.scratch = scratch;
+    }
+    let State {
+        out,
+        shape,
+        cursor,
+        late_defs,
+        vals,
+        props,
+        scratch,
+        ..
+    } = &mut *st;
+    let prefix = shape.prefix_defs(cursor);
+    let push_all_defs = |out: &mut Vec<u8>| {
+        // Each definition starts with a comma; the first one's is dropped.
+        let mut first = true;
+        let late = late_defs
+            .iter()
+            .map(|&(s, e)| &shape.defs[s as usize..e as usize]);
+        for d in std::iter::once(prefix).chain(late) {
+            if let Some(rest) = d.get(usize::from(first)..).filter(|_| !d.is_empty()) {
+                out.extend_from_slice(rest);
+                first = false;
+            }
         }
-        let State {
-            out,
-            defs,
-            vals,
-            props,
-            scratch,
-            ..
-        } = &mut *st;
+    };
+    if e.entry_dims.is_none() && cfg.more_namespaces.is_empty() {
+        // The hot path: a few copies of pre-rendered fragments.
+        out.extend_from_slice(&cfg.single_prefix);
+        push_all_defs(out);
+        out.extend_from_slice(&cfg.single_tail);
+        push_u64(out, millis);
+        out.push(b'}');
+        out.extend_from_slice(vals);
+        out.extend_from_slice(props);
+        out.extend_from_slice(b"}\n");
+    } else {
         let dims: &[u8] = if e.entry_dims.is_some() {
             scratch
         } else {
             &cfg.default_dims_text
         };
-        write_line(
-            cfg,
-            out,
+        let parts = LineParts {
             dims,
             millis,
-            &[],
+            group_fields: &[],
             props,
-            |out| {
-                if let Some(d) = defs.get(1..) {
-                    out.extend_from_slice(d);
-                }
-            },
-            |out| out.extend_from_slice(vals),
-        );
-        if out.len() - 1 <= cfg.max_line_bytes {
-            return Ok(());
-        }
-        out.clear();
+        };
+        write_line(cfg, out, &parts, push_all_defs, |out| {
+            out.extend_from_slice(vals);
+        });
     }
+    if out.len() - 1 <= cfg.max_line_bytes {
+        return Ok(true);
+    }
+    out.clear();
+    Ok(false)
+}
+
+/// The general case: validates the entry (written with recording on) and writes its lines.
+pub(super) fn finish(
+    cfg: &EmfConfig,
+    st: &mut State,
+    mut e: EntryState<'_>,
+) -> Result<(), ValidationError> {
+    let millis = validate(cfg, st, &mut e)?;
     if e.entry_dims.is_none() {
         st.sets.clear();
         st.settext.clear();
@@ -203,16 +248,29 @@ fn push_dims_text(text: &mut Vec<u8>, st: &State, group_keys: Option<&[u8]>) {
 
 /// Writes one line: `{"_aws":{…directives…,"Timestamp":T}` + group fields + metric values +
 /// properties + `}\n`. `defs` writes the metric definitions (called once per namespace).
+/// What one line holds besides its metrics.
+struct LineParts<'x> {
+    /// The `Dimensions` array.
+    dims: &'x [u8],
+    millis: u64,
+    /// Per-metric dimension values, `,"k":"v"` each.
+    group_fields: &'x [u8],
+    props: &'x [u8],
+}
+
 fn write_line(
     cfg: &EmfConfig,
     out: &mut Vec<u8>,
-    dims: &[u8],
-    millis: u64,
-    group_fields: &[u8],
-    props: &[u8],
+    line: &LineParts<'_>,
     mut defs: impl FnMut(&mut Vec<u8>),
     vals: impl FnOnce(&mut Vec<u8>),
 ) {
+    let LineParts {
+        dims,
+        millis,
+        group_fields,
+        props,
+    } = *line;
     out.extend_from_slice(&cfg.head);
     out.extend_from_slice(dims);
     out.extend_from_slice(METRICS_OPEN);
@@ -226,12 +284,25 @@ fn write_line(
         out.extend_from_slice(DIRECTIVE_CLOSE);
     }
     out.extend_from_slice(&cfg.tail);
-    push_int(out, millis);
+    push_u64(out, millis);
     out.push(b'}');
     out.extend_from_slice(group_fields);
     vals(out);
     out.extend_from_slice(props);
     out.extend_from_slice(b"}\n");
+}
+
+/// Writes the definitions of `metrics` (comma-separated).
+fn push_defs<'r>(out: &mut Vec<u8>, defs: &[u8], metrics: impl Iterator<Item = &'r MetricRec>) {
+    let mut first = true;
+    for r in metrics {
+        let d = range(r.def);
+        if !d.is_empty() {
+            let skip = usize::from(first);
+            out.extend_from_slice(&defs[d.start + skip..d.end]);
+            first = false;
+        }
+    }
 }
 
 /// The size-cap error for a line of `line` bytes.
@@ -353,31 +424,24 @@ fn write_packed(
         let State {
             out,
             recs,
-            defs,
+            shape,
             vals,
             props,
             dimtext,
             ..
         } = &mut *st;
         let line = &idx[i..j];
+        let parts = LineParts {
+            dims,
+            millis,
+            group_fields: &dimtext[group_fields.clone()],
+            props,
+        };
         write_line(
             cfg,
             out,
-            dims,
-            millis,
-            &dimtext[group_fields.clone()],
-            props,
-            |out| {
-                let mut first = true;
-                for &k in line {
-                    let d = range(recs[k as usize].def);
-                    if !d.is_empty() {
-                        let skip = usize::from(first);
-                        out.extend_from_slice(&defs[d.start + skip..d.end]);
-                        first = false;
-                    }
-                }
-            },
+            &parts,
+            |out| push_defs(out, &shape.defs, line.iter().map(|&k| &recs[k as usize])),
             |out| {
                 for &k in line {
                     out.extend_from_slice(&vals[range(recs[k as usize].val)]);

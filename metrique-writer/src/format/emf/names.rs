@@ -7,6 +7,8 @@
 pub(super) enum BufId {
     Vals,
     Props,
+    /// Per-metric dimension text.
+    Dims,
 }
 
 /// Where a name lives: `buf[start..end]`.
@@ -25,6 +27,8 @@ pub(super) enum Kind {
     Property,
     /// A list property (not usable as a dimension).
     List,
+    /// A per-metric dimension key (written as a string on its split line).
+    Dimension,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -115,10 +119,13 @@ impl NameTable {
         let mut p = (hash as usize) & mask;
         while self.slots[p] != 0 {
             let r = self.recs[self.slots[p] as usize - 1];
-            if r.hash == hash
-                && (r.kind != Kind::Metric || kind != Kind::Metric || r.group == group)
-                && bytes_of(r.loc) == name
-            {
+            let conflict = match (r.kind, kind) {
+                (Kind::Dimension, Kind::Dimension) => false,
+                (Kind::Dimension, _) | (_, Kind::Dimension) => true,
+                (Kind::Metric, Kind::Metric) => r.group == group,
+                _ => true,
+            };
+            if r.hash == hash && conflict && bytes_of(r.loc) == name {
                 return Some(r);
             }
             p = (p + 1) & mask;
@@ -137,7 +144,8 @@ impl NameTable {
         None
     }
 
-    /// Finds a name (any group), preferring a string property.
+    /// Finds a field name (any group), preferring a string property. Per-metric dimension
+    /// keys are not fields and are not found.
     pub(super) fn find<'b>(
         &self,
         hash: u64,
@@ -153,7 +161,7 @@ impl NameTable {
         let mut found = None;
         while self.slots[p] != 0 {
             let r = self.recs[self.slots[p] as usize - 1];
-            if r.hash == hash && bytes_of(r.loc) == name {
+            if r.hash == hash && r.kind != Kind::Dimension && bytes_of(r.loc) == name {
                 if r.kind == Kind::Property {
                     return Some(r);
                 }

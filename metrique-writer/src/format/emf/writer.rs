@@ -1,27 +1,28 @@
 //! Collecting one entry: the [`EntryWriter`]/[`ValueWriter`] implementations that encode each
 //! field straight into the format's reused buffers.
 //!
-//! Three buffers are filled in one pass, in write order:
+//! Two buffers are filled in one pass, in write order:
 //! - `vals`: metric fields, `,"Name":value` each;
-//! - `defs`: metric definitions, `,{"Name":"…","Unit":"…"}` each;
 //! - `props`: string and list properties, `,"Name":"…"` each.
 //!
-//! Each metric also gets a [`MetricRec`] (byte ranges into `vals`/`defs`), which is what
-//! [`super::assemble`] needs to split an entry over several lines. The leading commas let the
-//! common single-line case copy each buffer with one `extend_from_slice`.
+//! Names and metric definitions (`,{"Name":"…","Unit":"…"}`) come from the [`Shape`] cache,
+//! so an entry shaped like the previous one neither escapes names nor builds definitions.
+//! Each metric also gets a [`MetricRec`] (byte ranges into `vals` and the shape's definitions),
+//! which is what [`super::assemble`] needs to split an entry over several lines. The leading
+//! commas let the common single-line case copy each buffer with one `extend_from_slice`.
 
 use std::borrow::Cow;
 use std::time::SystemTime;
 
 use super::EmfConfig;
 use super::flags_impl::{HighStorageResolutionFlag, NoMetricFlag};
-use super::limits::MAX_VALUES_PER_METRIC;
 use super::names::{BufId, Kind, Loc, NameTable, hash_bytes};
+use super::shape::{Cursor, DefKind, Shape};
 use crate::config::{AllowSplitEntries, AllowUnroutableEntries, EntryDimensions};
 use crate::entry::{Entry, EntryConfig, EntryWriter};
 use crate::format::json_encode::{
-    clean_observation, push_escaped, push_int, push_list_elements, push_observation_value,
-    push_string,
+    clean_observation, finite, push_escaped, push_f64, push_i64, push_list_elements,
+    push_observation_value, push_string, push_u64,
 };
 use crate::unit::Unit;
 use crate::validate::{ValidationError, ValidationErrorBuilder};
@@ -32,7 +33,7 @@ use crate::value::{
 /// One metric field: where its value and definition live.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct MetricRec {
-    /// `defs[def.0..def.1]`, with a leading comma; empty for `NoMetric`.
+    /// `shape.defs[def.0..def.1]`, with a leading comma; empty for `NoMetric`.
     pub(super) def: (u32, u32),
     /// `vals[val.0..val.1]`, with a leading comma.
     pub(super) val: (u32, u32),
@@ -63,18 +64,25 @@ pub(super) struct Largest {
 #[derive(Debug, Default)]
 pub(crate) struct State {
     pub(super) vals: Vec<u8>,
-    pub(super) defs: Vec<u8>,
     pub(super) props: Vec<u8>,
+    pub(super) shape: Shape,
+    pub(super) cursor: Cursor,
+    /// Record [`MetricRec`]s and the largest field (the second, splitting pass).
+    pub(super) record: bool,
     pub(super) recs: Vec<MetricRec>,
     pub(super) def_count: usize,
+    /// Definitions of metrics written after a skipped cached field (see [`Shape::prefix_defs`]).
+    pub(super) late_defs: Vec<(u32, u32)>,
     /// Some metric continues on further lines (over 100 distinct values).
     pub(super) overflow: bool,
     pub(super) names: NameTable,
-    obs: Vec<Observation>,
-    folded: Vec<(Observation, u64)>,
-    pending: Vec<(u32, u32)>,
+    pub(super) obs: Vec<Observation>,
+    pub(super) folded: Vec<(Observation, u64)>,
+    pub(super) pending: Vec<(u32, u32)>,
     pub(super) groups: Vec<Group>,
     pub(super) dimtext: Vec<u8>,
+    /// Escaped keys (ranges in `dimtext`) of the group `group_for` just created.
+    new_keys: Vec<(u32, u32)>,
     pub(super) largest: Largest,
     pub(super) out: Vec<u8>,
     pub(super) scratch: Vec<u8>,
@@ -92,14 +100,16 @@ fn u(n: usize) -> u32 {
 impl State {
     fn reset(&mut self) {
         self.vals.clear();
-        self.defs.clear();
         self.props.clear();
+        self.cursor = Cursor::default();
         self.recs.clear();
         self.def_count = 0;
+        self.late_defs.clear();
         self.overflow = false;
         self.names.clear();
         self.groups.clear();
         self.dimtext.clear();
+        self.new_keys.clear();
         self.largest = Largest::default();
         self.out.clear();
     }
@@ -118,6 +128,7 @@ impl State {
         let buf = match loc.buf {
             BufId::Vals => &self.vals,
             BufId::Props => &self.props,
+            BufId::Dims => &self.dimtext,
         };
         &buf[loc.start as usize..loc.end as usize]
     }
@@ -131,76 +142,38 @@ impl State {
         }
     }
 
-    /// Records a name; returns true if it was already written.
-    fn is_duplicate(&mut self, loc: Loc, kind: Kind, group: u32) -> bool {
+    /// Records a name (escaped, at `loc`, hashing to `hash`); returns true if it was already
+    /// written.
+    fn is_duplicate(&mut self, hash: u64, loc: Loc, kind: Kind, group: u32) -> bool {
         let State {
-            names, vals, props, ..
+            names,
+            vals,
+            props,
+            dimtext,
+            ..
         } = self;
         let bytes_of = |l: Loc| {
             let b = match l.buf {
                 BufId::Vals => &vals[..],
                 BufId::Props => &props[..],
+                BufId::Dims => &dimtext[..],
             };
             &b[l.start as usize..l.end as usize]
         };
-        let hash = hash_bytes(bytes_of(loc));
         names.insert(hash, loc, kind, group, bytes_of).is_some()
     }
 
-    /// Writes `{"Values":[…],"Counts":[…]}` for `self.obs` into `vals`. Over
-    /// [`MAX_VALUES_PER_METRIC`] observations, equal values are folded; if `split` and more than
-    /// that many distinct values remain, the rest go to continuation fields (`,"Name":{…}`)
-    /// appended to `vals` and listed in `pending`.
-    fn write_histogram(&mut self, name: (usize, usize), multiplicity: u64, split: bool) {
-        let State {
-            obs,
-            folded,
-            vals,
-            pending,
-            ..
-        } = self;
-        folded.clear();
-        pending.clear();
-        let weighted = |o: Observation| {
-            let count = o.occurrences().saturating_mul(multiplicity);
-            let value = match o {
-                Observation::Repeated { .. } => Observation::Floating(o.as_f64()),
-                o => o,
-            };
-            (value, count)
-        };
-        folded.extend(obs.iter().copied().map(weighted));
-        if folded.len() > MAX_VALUES_PER_METRIC {
-            fold(folded);
-        }
-        let chunk = if split {
-            MAX_VALUES_PER_METRIC
-        } else {
-            usize::MAX
-        };
-        let mut parts = folded.chunks(chunk);
-        if let Some(first) = parts.next() {
-            push_values_counts(vals, first);
-        }
-        for part in parts {
-            let start = vals.len();
-            vals.extend_from_slice(b",\"");
-            vals.extend_from_within(name.0..name.1);
-            vals.extend_from_slice(b"\":");
-            push_values_counts(vals, part);
-            pending.push((u(start), u(vals.len())));
-        }
-    }
-
-    /// The group for a per-metric dimension tuple, created if new. `None` if a key is `_aws`
-    /// (it would replace the EMF metadata).
+    /// The group for a per-metric dimension tuple, created if new (its escaped keys are then
+    /// listed in `new_keys`). `None` if a key is `_aws` (it would replace the EMF metadata).
     fn group_for<'d>(&mut self, dims: impl Iterator<Item = (&'d str, &'d str)>) -> Option<u32> {
         let State {
             dimtext,
             scratch,
             groups,
+            new_keys,
             ..
         } = self;
+        new_keys.clear();
         let start = dimtext.len();
         scratch.clear();
         let mut count = 0;
@@ -212,6 +185,7 @@ impl State {
             dimtext.push(b',');
             let ks = dimtext.len();
             push_string(dimtext, k);
+            new_keys.push((u(ks + 1), u(dimtext.len() - 1)));
             if count > 0 {
                 scratch.push(b',');
             }
@@ -225,6 +199,7 @@ impl State {
         for (i, g) in groups.iter().enumerate() {
             if dimtext[g.fields.0 as usize..g.fields.1 as usize] == dimtext[text.clone()] {
                 dimtext.truncate(start);
+                new_keys.clear();
                 return Some(u(i + 1));
             }
         }
@@ -236,52 +211,6 @@ impl State {
         });
         Some(u(groups.len()))
     }
-}
-
-/// Folds equal values (same representation) into one, summing their counts. Sorts by value.
-fn fold(folded: &mut Vec<(Observation, u64)>) {
-    fn key(o: &Observation) -> (f64, u8, u64) {
-        match *o {
-            Observation::Unsigned(v) => (o.as_f64(), 0, v),
-            Observation::Signed(v) => (o.as_f64(), 1, v.cast_unsigned()),
-            Observation::Floating(v) => (v, 2, v.to_bits()),
-            Observation::Repeated { total, .. } => (o.as_f64(), 3, total.to_bits()),
-        }
-    }
-    folded.sort_unstable_by(|a, b| {
-        let (ka, kb) = (key(&a.0), key(&b.0));
-        ka.0.total_cmp(&kb.0)
-            .then(ka.1.cmp(&kb.1))
-            .then(ka.2.cmp(&kb.2))
-    });
-    folded.dedup_by(|later, kept| {
-        let same = {
-            let (a, b) = (key(&later.0), key(&kept.0));
-            a.1 == b.1 && a.2 == b.2
-        };
-        if same {
-            kept.1 = kept.1.saturating_add(later.1);
-        }
-        same
-    });
-}
-
-fn push_values_counts(vals: &mut Vec<u8>, part: &[(Observation, u64)]) {
-    vals.extend_from_slice(b"{\"Values\":[");
-    for (i, (o, _)) in part.iter().enumerate() {
-        if i > 0 {
-            vals.push(b',');
-        }
-        push_observation_value(vals, *o);
-    }
-    vals.extend_from_slice(b"],\"Counts\":[");
-    for (i, (_, c)) in part.iter().enumerate() {
-        if i > 0 {
-            vals.push(b',');
-        }
-        push_int(vals, *c);
-    }
-    vals.extend_from_slice(b"]}");
 }
 
 /// What one entry told the writer besides its fields.
@@ -297,16 +226,37 @@ pub(super) struct EntryState<'a> {
 }
 
 /// Formats `entry` into `state.out`, returning the bytes to write.
+///
+/// The first pass writes the entry's fields without recording per-metric ranges and builds
+/// the single line of the common case. Only if the entry needs the general path (per-metric
+/// dimensions, more than 100 metrics or values, over the size cap) is it written again with
+/// recording on; [`Entry::write`] is pure, so both passes see the same fields.
 pub(super) fn format_entry<'s>(
     cfg: &EmfConfig,
     st: &'s mut State,
     entry: &impl Entry,
     multiplicity: Option<u64>,
 ) -> Result<&'s [u8], ValidationError> {
+    let e = write_fields(cfg, st, entry, multiplicity, false);
+    if !super::assemble::finish_single_line(cfg, st, e)? {
+        let e = write_fields(cfg, st, entry, multiplicity, true);
+        super::assemble::finish(cfg, st, e)?;
+    }
+    Ok(&st.out)
+}
+
+fn write_fields<'a>(
+    cfg: &EmfConfig,
+    st: &mut State,
+    entry: &'a impl Entry,
+    multiplicity: Option<u64>,
+    record: bool,
+) -> EntryState<'a> {
     st.reset();
+    st.record = record;
     let mut w = EmfWriter {
         cfg,
-        st: &mut *st,
+        st,
         track_names: cfg.validations.unique_names || cfg.validations.dimensions_exist,
         e: EntryState {
             multiplicity,
@@ -314,9 +264,7 @@ pub(super) fn format_entry<'s>(
         },
     };
     entry.write(&mut w);
-    let e = w.e;
-    super::assemble::finish(cfg, st, e)?;
-    Ok(&st.out)
+    w.e
 }
 
 struct EmfWriter<'s, 'a> {
@@ -334,7 +282,7 @@ impl<'a> EntryWriter<'a> for EmfWriter<'_, 'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn value(&mut self, name: impl Into<Cow<'a, str>>, value: &(impl Value + ?Sized)) {
         let name = name.into();
         // A field named `_aws` would replace the metadata object: never skipped.
@@ -380,78 +328,93 @@ struct FieldWriter<'w, 's, 'a> {
 }
 
 impl FieldWriter<'_, '_, '_> {
-    fn duplicate(self) {
-        let e = ValidationError::invalid("duplicate field").for_field(self.name);
-        self.w.e.errors.extend_mut(e);
-    }
-
-    /// Starts a property: `,"name":`; returns (field start, name location).
-    fn begin_property(&mut self) -> (usize, Loc) {
-        let props = &mut self.w.st.props;
-        let start = props.len();
-        props.extend_from_slice(b",\"");
-        let ns = props.len();
-        push_escaped(props, self.name);
-        let ne = props.len();
-        props.extend_from_slice(b"\":");
-        (
-            start,
-            Loc {
-                buf: BufId::Props,
-                start: u(ns),
-                end: u(ne),
-            },
-        )
-    }
-
-    fn end_property(self, start: usize, loc: Loc, kind: Kind) {
+    /// Writes a single-observation metric without flags or dimensions: the hot path.
+    #[inline(always)]
+    fn scalar(self, unit: Unit, value: impl FnOnce(&mut Vec<u8>)) {
         let st = &mut *self.w.st;
-        st.note_field(loc, st.props.len() - start);
-        if self.w.track_names
-            && st.is_duplicate(loc, kind, 0)
+        let i = st.shape.field(
+            &mut st.cursor,
+            self.name,
+            Kind::Metric,
+            unit,
+            DefKind::Standard,
+        );
+        let f = st.shape.get(i);
+        let (def, hash) = (f.def, f.hash);
+        let start = st.vals.len();
+        let n = st.shape.push_frag(f, &mut st.vals);
+        value(&mut st.vals);
+        st.def_count += 1;
+        if !st.cursor.contiguous {
+            st.late_defs.push(def);
+        }
+        let loc = Loc {
+            buf: BufId::Vals,
+            start: u(start + 2),
+            end: u(start + n - 2),
+        };
+        if st.record {
+            let end = st.vals.len();
+            st.recs.push(MetricRec {
+                def,
+                val: (u(start), u(end)),
+                group: 0,
+                pass: 0,
+            });
+            st.note_field(loc, (end - start) + (def.1 - def.0) as usize);
+        }
+        if self.w.track_names {
+            self.check_metric_name(hash, loc, 0);
+        }
+    }
+
+    #[inline(never)]
+    fn check_metric_name(self, hash: u64, loc: Loc, group: u32) {
+        if self.w.st.is_duplicate(hash, loc, Kind::Metric, group)
             && self.w.cfg.validations.unique_names
         {
             self.duplicate();
         }
     }
-}
 
-impl ValueWriter for FieldWriter<'_, '_, '_> {
-    #[inline]
-    fn string(mut self, value: &str) {
-        let (start, loc) = self.begin_property();
-        push_string(&mut self.w.st.props, value);
-        self.end_property(start, loc, Kind::Property);
-    }
-
-    #[inline]
-    fn metric<'d>(
+    /// Every other metric: flags, several observations, per-metric dimensions, sampling.
+    #[inline(never)]
+    fn general_metric<'d>(
         self,
-        distribution: impl IntoIterator<Item = Observation>,
+        distribution: impl Iterator<Item = Observation>,
         unit: Unit,
-        dimensions: impl IntoIterator<Item = (&'d str, &'d str)>,
+        mut dims: std::iter::Peekable<impl Iterator<Item = (&'d str, &'d str)>>,
         flags: MetricFlags<'_>,
     ) {
-        let no_metric = flags.has::<NoMetricFlag>();
-        let high_res = !no_metric && flags.has::<HighStorageResolutionFlag>();
+        let (def_kind, distribution_flag) = if flags.is_empty() {
+            (DefKind::Standard, false)
+        } else if flags.has::<NoMetricFlag>() {
+            (DefKind::None, flags.has::<Distribution>())
+        } else if flags.has::<HighStorageResolutionFlag>() {
+            (DefKind::HighResolution, flags.has::<Distribution>())
+        } else {
+            (DefKind::Standard, flags.has::<Distribution>())
+        };
         let multiplicity = self.w.e.multiplicity;
-        let force_histogram = multiplicity.is_some() || flags.has::<Distribution>();
-        let st = &mut *self.w.st;
+        let force_histogram = distribution_flag || multiplicity.is_some();
 
-        let start = st.vals.len();
-        st.vals.extend_from_slice(b",\"");
-        let ns = st.vals.len();
-        push_escaped(&mut st.vals, self.name);
-        let ne = st.vals.len();
-        st.vals.extend_from_slice(b"\":");
-
-        let mut it = distribution.into_iter().filter_map(clean_observation);
+        let mut it = distribution.filter_map(clean_observation);
         let Some(first) = it.next() else {
             // No observation (or only NaN): nothing is written.
-            st.vals.truncate(start);
             return;
         };
         let second = it.next();
+
+        let st = &mut *self.w.st;
+        let i = st
+            .shape
+            .field(&mut st.cursor, self.name, Kind::Metric, unit, def_kind);
+        let f = st.shape.get(i);
+        let (def, hash) = (f.def, f.hash);
+        let start = st.vals.len();
+        let n = st.shape.push_frag(f, &mut st.vals);
+        let name = (start + 2, start + n - 2);
+
         st.pending.clear();
         if second.is_none() && !force_histogram && !matches!(first, Observation::Repeated { .. }) {
             push_observation_value(&mut st.vals, first);
@@ -460,11 +423,10 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
             st.obs.push(first);
             st.obs.extend(second);
             st.obs.extend(it);
-            st.write_histogram((ns, ne), multiplicity.unwrap_or(1), !no_metric);
+            st.write_histogram(name, multiplicity.unwrap_or(1), def_kind != DefKind::None);
         }
         let val_end = st.pending.first().map_or(st.vals.len(), |p| p.0 as usize);
 
-        let mut dims = dimensions.into_iter().peekable();
         let group = if dims.peek().is_none() {
             Ok(0)
         } else if self.w.e.split {
@@ -485,50 +447,140 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
                 return;
             }
         };
-
-        let def_start = st.defs.len();
-        if !no_metric {
-            st.defs.extend_from_slice(b",{\"Name\":\"");
-            st.defs.extend_from_slice(&st.vals[ns..ne]);
-            st.defs.push(b'"');
-            if unit != Unit::None {
-                st.defs.extend_from_slice(b",\"Unit\":");
-                push_string(&mut st.defs, unit.name());
+        // A new group's keys become string fields of its line: they must not collide with
+        // the entry's fields.
+        if self.w.track_names && self.w.cfg.validations.unique_names {
+            for k in 0..st.new_keys.len() {
+                let (ks, ke) = st.new_keys[k];
+                let loc = Loc {
+                    buf: BufId::Dims,
+                    start: ks,
+                    end: ke,
+                };
+                let hash = hash_bytes(&st.dimtext[ks as usize..ke as usize]);
+                if st.is_duplicate(hash, loc, Kind::Dimension, group) {
+                    let key =
+                        String::from_utf8_lossy(&st.dimtext[ks as usize..ke as usize]).into_owned();
+                    let e = ValidationError::invalid("duplicate field").for_field(&key);
+                    self.w.e.errors.extend_mut(e);
+                }
             }
-            if high_res {
-                st.defs.extend_from_slice(b",\"StorageResolution\":1");
-            }
-            st.defs.push(b'}');
-            st.def_count += 1;
         }
-        let def = (u(def_start), u(st.defs.len()));
+        st.new_keys.clear();
+
+        st.def_count += usize::from(def.1 > def.0);
+        if !st.cursor.contiguous && def.1 > def.0 {
+            st.late_defs.push(def);
+        }
         st.recs.push(MetricRec {
             def,
             val: (u(start), u(val_end)),
             group,
             pass: 0,
         });
-        for (k, &val) in st.pending.iter().enumerate() {
-            st.recs.push(MetricRec {
-                def,
-                val,
-                group,
-                pass: u(k + 1),
-            });
+        if !st.pending.is_empty() {
             st.overflow = true;
+            for (k, &val) in st.pending.iter().enumerate() {
+                st.recs.push(MetricRec {
+                    def,
+                    val,
+                    group,
+                    pass: u(k + 1),
+                });
+            }
         }
         let loc = Loc {
             buf: BufId::Vals,
-            start: u(ns),
-            end: u(ne),
+            start: u(name.0),
+            end: u(name.1),
         };
-        st.note_field(loc, (val_end - start) + (st.defs.len() - def_start));
+        st.note_field(loc, (val_end - start) + (def.1 - def.0) as usize);
+        if self.w.track_names {
+            self.check_metric_name(hash, loc, group);
+        }
+    }
+
+    fn duplicate(self) {
+        let e = ValidationError::invalid("duplicate field").for_field(self.name);
+        self.w.e.errors.extend_mut(e);
+    }
+
+    /// Starts a property: `,"name":"` or `,"name":[`; returns (field start, name location,
+    /// name hash).
+    #[inline(always)]
+    fn begin_property(&mut self, kind: Kind) -> (usize, Loc, u64) {
+        let st = &mut *self.w.st;
+        let i = st
+            .shape
+            .field(&mut st.cursor, self.name, kind, Unit::None, DefKind::None);
+        let f = st.shape.get(i);
+        let start = st.props.len();
+        let n = st.shape.push_frag(f, &mut st.props);
+        let loc = Loc {
+            buf: BufId::Props,
+            start: u(start + 2),
+            end: u(start + n - 3),
+        };
+        (start, loc, f.hash)
+    }
+
+    #[inline(always)]
+    fn end_property(self, start: usize, loc: Loc, hash: u64, kind: Kind) {
+        let st = &mut *self.w.st;
+        if st.record {
+            st.note_field(loc, st.props.len() - start);
+        }
         if self.w.track_names
-            && st.is_duplicate(loc, Kind::Metric, group)
+            && st.is_duplicate(hash, loc, kind, 0)
             && self.w.cfg.validations.unique_names
         {
             self.duplicate();
         }
+    }
+}
+
+impl ValueWriter for FieldWriter<'_, '_, '_> {
+    #[inline(always)]
+    fn string(mut self, value: &str) {
+        let (start, loc, hash) = self.begin_property(Kind::Property);
+        push_escaped(&mut self.w.st.props, value);
+        self.w.st.props.push(b'"');
+        self.end_property(start, loc, hash, Kind::Property);
+    }
+
+    #[inline(always)]
+    fn metric<'d>(
+        self,
+        distribution: impl IntoIterator<Item = Observation>,
+        unit: Unit,
+        dimensions: impl IntoIterator<Item = (&'d str, &'d str)>,
+        flags: MetricFlags<'_>,
+    ) {
+        let mut it = distribution.into_iter();
+        let Some(first) = it.next() else { return };
+        let second = it.next();
+        let mut dims = dimensions.into_iter().peekable();
+        // The common case: one plain observation, no flags, no dimensions, not sampled.
+        if second.is_none()
+            && flags.is_empty()
+            && self.w.e.multiplicity.is_none()
+            && dims.peek().is_none()
+        {
+            match first {
+                Observation::Unsigned(v) => return self.scalar(unit, |b| push_u64(b, v)),
+                Observation::Signed(v) => return self.scalar(unit, |b| push_i64(b, v)),
+                Observation::Floating(v) => {
+                    // NaN writes nothing; ±∞ is clamped.
+                    if let Some(v) = finite(v) {
+                        self.scalar(unit, |b| push_f64(b, v));
+                    }
+                    return;
+                }
+                Observation::Repeated { .. } => {}
+            }
+        }
+        let obs = std::iter::once(first).chain(second).chain(it);
+        self.general_metric(obs, unit, dims, flags);
     }
 
     fn error(self, error: ValidationError) {
@@ -536,13 +588,12 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
     }
 
     fn values<'v, V: Value + 'v>(mut self, values: impl IntoIterator<Item = &'v V>) {
-        let (start, loc) = self.begin_property();
+        let (start, loc, hash) = self.begin_property(Kind::List);
         let props = &mut self.w.st.props;
-        props.push(b'[');
         match push_list_elements(props, values) {
             Ok(()) => {
                 props.push(b']');
-                self.end_property(start, loc, Kind::List);
+                self.end_property(start, loc, hash, Kind::List);
             }
             Err(e) => {
                 props.truncate(start);

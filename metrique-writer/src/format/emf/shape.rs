@@ -1,0 +1,352 @@
+//! The shape cache: what the fields of the previous entry looked like, pre-encoded.
+//!
+//! Entries of one type write the same names, in the same order, with the same kinds and units,
+//! over and over. For each field the cache keeps the raw name (to recognise it), its encoded
+//! key fragment `,"Name":` and its metric definition `,{"Name":"Name","Unit":"…"}`. When the
+//! next entry writes the same field at the same position, the format copies the fragment
+//! instead of escaping the name again and building the definition; when every field matched,
+//! the whole definition list is one slice of [`Shape::defs`].
+//!
+//! Matching compares the name bytes (never pointers), so a hit is always correct. Optional
+//! fields that are absent in one entry are tolerated by looking up to [`SKIP`] fields ahead;
+//! any other difference re-records the rest of the shape from that field on.
+
+use super::names::{Kind, hash_bytes};
+use crate::format::json_encode::{push_escaped, push_string};
+use crate::unit::Unit;
+
+/// How many cached fields may be skipped (absent optional fields) when matching.
+const SKIP: usize = 2;
+
+/// Zero bytes kept after the last fragment, so that short fragments can be copied as one
+/// fixed-size block (see [`Shape::push_frag`]).
+const PAD: usize = 32;
+
+/// How a metric's definition is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DefKind {
+    /// `{"Name":…}` (+ unit).
+    Standard,
+    /// `,"StorageResolution":1` added.
+    HighResolution,
+    /// No definition (`NoMetric`), or not a metric.
+    None,
+}
+
+/// One cached field. Ranges index [`Shape::raw`], [`Shape::frags`] and [`Shape::defs`].
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Field {
+    raw: (u32, u32),
+    kind: Kind,
+    def_kind: DefKind,
+    pub(super) frag: (u32, u32),
+    pub(super) def: (u32, u32),
+    /// Hash of the escaped name (for duplicate detection).
+    pub(super) hash: u64,
+    unit: Unit,
+}
+
+impl Field {
+    #[inline(always)]
+    fn matches(&self, raw: &[u8], name: &[u8], kind: Kind, unit: Unit, def_kind: DefKind) -> bool {
+        self.kind == kind
+            && self.def_kind == def_kind
+            && (self.raw.1 - self.raw.0) as usize == name.len()
+            && self.unit == unit
+            && raw
+                .get(self.raw.0 as usize..self.raw.1 as usize)
+                .is_some_and(|r| same_bytes(r, name))
+    }
+}
+
+/// `a == b` for slices of equal length, without a `memcmp` call for short names: compares
+/// the first and last 8 (or 4) bytes as integers, overlapping, plus 8-byte blocks between.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let u64_at = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().unwrap_or([0; 8]));
+    let u32_at = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().unwrap_or([0; 4]));
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if u64_at(a, i) != u64_at(b, i) {
+                return false;
+            }
+            i += 8;
+        }
+        u64_at(a, n - 8) == u64_at(b, n - 8)
+    } else if n >= 4 {
+        u32_at(a, 0) == u32_at(b, 0) && u32_at(a, n - 4) == u32_at(b, n - 4)
+    } else {
+        a.iter().zip(b).all(|(x, y)| x == y)
+    }
+}
+
+/// The cursor of the entry being written.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Cursor {
+    /// The next field index to match.
+    pos: usize,
+    /// Fields `0..pos` were all used, in order (no skip).
+    pub(super) contiguous: bool,
+    /// After the first skip: the end of the definitions of the fields used before it.
+    pub(super) prefix_def_end: u32,
+}
+
+impl Default for Cursor {
+    fn default() -> Self {
+        Self {
+            pos: 0,
+            contiguous: true,
+            prefix_def_end: 0,
+        }
+    }
+}
+
+/// The cache (see the module docs).
+#[derive(Debug, Default)]
+pub(super) struct Shape {
+    fields: Vec<Field>,
+    raw: Vec<u8>,
+    pub(super) frags: Vec<u8>,
+    pub(super) defs: Vec<u8>,
+}
+
+#[allow(clippy::cast_possible_truncation)] // buffer offsets: lines are capped far below 4 GiB
+fn u(n: usize) -> u32 {
+    n as u32
+}
+
+impl Shape {
+    /// The index of the field for `name` at the cursor, recorded if the cache does not have
+    /// it.
+    #[inline(always)]
+    pub(super) fn field(
+        &mut self,
+        cur: &mut Cursor,
+        name: &str,
+        kind: Kind,
+        unit: Unit,
+        def_kind: DefKind,
+    ) -> usize {
+        let pos = cur.pos;
+        if let Some(f) = self.fields.get(pos)
+            && f.matches(&self.raw, name.as_bytes(), kind, unit, def_kind)
+        {
+            cur.pos = pos + 1;
+            return pos;
+        }
+        self.field_slow(cur, name, kind, unit, def_kind)
+    }
+
+    /// The field at `i`.
+    #[inline(always)]
+    pub(super) fn get(&self, i: usize) -> &Field {
+        &self.fields[i]
+    }
+
+    /// Looks a few fields ahead (absent optional fields), else records.
+    #[cold]
+    fn field_slow(
+        &mut self,
+        cur: &mut Cursor,
+        name: &str,
+        kind: Kind,
+        unit: Unit,
+        def_kind: DefKind,
+    ) -> usize {
+        let end = (cur.pos + SKIP + 1).min(self.fields.len());
+        for j in cur.pos + 1..end {
+            if self.fields[j].matches(&self.raw, name.as_bytes(), kind, unit, def_kind) {
+                if cur.contiguous {
+                    cur.prefix_def_end = cur.pos.checked_sub(1).map_or(0, |i| self.fields[i].def.1);
+                    cur.contiguous = false;
+                }
+                cur.pos = j + 1;
+                return j;
+            }
+        }
+        self.record(cur, name, kind, unit, def_kind)
+    }
+
+    fn record(
+        &mut self,
+        cur: &mut Cursor,
+        name: &str,
+        kind: Kind,
+        unit: Unit,
+        def_kind: DefKind,
+    ) -> usize {
+        // Forget the fields from the cursor on: this entry diverges there.
+        match cur.pos.checked_sub(1).map(|i| self.fields[i]) {
+            Some(last) => {
+                self.raw.truncate(last.raw.1 as usize);
+                self.frags.truncate(last.frag.1 as usize);
+                self.defs.truncate(last.def.1 as usize);
+            }
+            None => {
+                self.raw.clear();
+                self.frags.clear();
+                self.defs.clear();
+            }
+        }
+        self.fields.truncate(cur.pos);
+
+        let raw = (u(self.raw.len()), u(self.raw.len() + name.len()));
+        self.raw.extend_from_slice(name.as_bytes());
+        // Drop the padding; it is put back after the new fragment.
+        self.frags
+            .truncate(self.fields.last().map_or(0, |f| f.frag.1 as usize));
+        let frag_start = self.frags.len();
+        self.frags.extend_from_slice(b",\"");
+        push_escaped(&mut self.frags, name);
+        let escaped = frag_start + 2..self.frags.len();
+        // The key, plus the opening quote or bracket of a property's value.
+        self.frags.extend_from_slice(match kind {
+            Kind::Metric | Kind::Dimension => b"\":",
+            Kind::Property => b"\":\"",
+            Kind::List => b"\":[",
+        });
+        let hash = hash_bytes(&self.frags[escaped.clone()]);
+        let def_start = self.defs.len();
+        if kind == Kind::Metric && def_kind != DefKind::None {
+            self.defs.extend_from_slice(b",{\"Name\":\"");
+            self.defs.extend_from_slice(&self.frags[escaped]);
+            self.defs.push(b'"');
+            if unit != Unit::None {
+                self.defs.extend_from_slice(b",\"Unit\":");
+                push_string(&mut self.defs, unit.name());
+            }
+            if def_kind == DefKind::HighResolution {
+                self.defs.extend_from_slice(b",\"StorageResolution\":1");
+            }
+            self.defs.push(b'}');
+        }
+        let field = Field {
+            raw,
+            frag: (u(frag_start), u(self.frags.len())),
+            def: (u(def_start), u(self.defs.len())),
+            hash,
+            kind,
+            def_kind,
+            unit,
+        };
+        self.frags.resize(self.frags.len() + PAD, 0);
+        self.fields.push(field);
+        cur.pos = self.fields.len();
+        cur.pos - 1
+    }
+
+    /// The encoded key of `f`.
+    #[cfg(test)]
+    fn frag(&self, f: &Field) -> &[u8] {
+        &self.frags[f.frag.0 as usize..f.frag.1 as usize]
+    }
+
+    /// Appends the encoded key of `f` to `out` (`,"Name":`, with `"` or `[` after it for
+    /// string and list properties); returns its length. Fragments up to
+    /// [`PAD`] bytes are copied as one fixed-size block (no `memcpy` call), then trimmed.
+    #[inline(always)]
+    pub(super) fn push_frag(&self, f: &Field, out: &mut Vec<u8>) -> usize {
+        let (s, e) = (f.frag.0 as usize, f.frag.1 as usize);
+        let n = e - s;
+        if n <= PAD
+            && let Some(block) = self
+                .frags
+                .get(s..s + PAD)
+                .and_then(|b| <&[u8; PAD]>::try_from(b).ok())
+        {
+            let len = out.len();
+            out.extend_from_slice(block);
+            out.truncate(len + n);
+        } else {
+            out.extend_from_slice(&self.frags[s..e]);
+        }
+        n
+    }
+
+    /// The definitions of the metrics written before the first skip (all of them if there
+    /// was none), as one slice (with a leading comma when not empty). Metrics written after a
+    /// skip are listed separately by the writer.
+    pub(super) fn prefix_defs(&self, cur: &Cursor) -> &[u8] {
+        let end = if cur.contiguous {
+            cur.pos
+                .checked_sub(1)
+                .map_or(0, |i| self.fields[i].def.1 as usize)
+        } else {
+            cur.prefix_def_end as usize
+        };
+        &self.defs[..end]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frag(s: &Shape, f: &Field) -> String {
+        String::from_utf8(s.frag(f).to_vec()).unwrap()
+    }
+
+    #[test]
+    fn hits_skips_and_rerecords() {
+        let mut s = Shape::default();
+        let ms = Unit::Second(crate::unit::NegativeScale::Milli);
+        let write = |s: &mut Shape, fields: &[(&str, Kind)]| {
+            let mut c = Cursor::default();
+            let out: Vec<String> = fields
+                .iter()
+                .map(|(n, k)| {
+                    let unit = if *k == Kind::Metric { ms } else { Unit::None };
+                    let f = s.field(&mut c, n, *k, unit, DefKind::Standard);
+                    let mut pushed = Vec::new();
+                    assert_eq!(s.push_frag(s.get(f), &mut pushed), pushed.len());
+                    assert_eq!(pushed, s.frag(s.get(f)));
+                    frag(s, s.get(f))
+                })
+                .collect();
+            let defs = c
+                .contiguous
+                .then(|| String::from_utf8(s.prefix_defs(&c).to_vec()).unwrap());
+            (out, c, defs)
+        };
+        let all = [
+            ("A", Kind::Metric),
+            ("B\"", Kind::Metric),
+            ("S", Kind::Property),
+            ("C", Kind::Metric),
+        ];
+        for _ in 0..2 {
+            let (frags, _, defs) = write(&mut s, &all);
+            assert_eq!(frags, [",\"A\":", ",\"B\\\"\":", ",\"S\":\"", ",\"C\":"]);
+            assert!(
+                same_bytes(b"abcdefghij", b"abcdefghij")
+                    && !same_bytes(b"abcdefghij", b"abcdefghiJ")
+            );
+            assert!(same_bytes(b"abcde", b"abcde") && !same_bytes(b"abcde", b"Abcde"));
+            assert!(
+                !same_bytes(b"ab", b"aB")
+                    && !same_bytes(b"abcdefghijklmnopq", b"abcdefghIjklmnopq")
+            );
+            assert_eq!(
+                defs.unwrap(),
+                r#",{"Name":"A","Unit":"Milliseconds"},{"Name":"B\"","Unit":"Milliseconds"},{"Name":"C","Unit":"Milliseconds"}"#
+            );
+        }
+        // B absent: a skip, defs are not contiguous, the cache is kept.
+        let (frags, c, defs) = write(&mut s, &[all[0], all[2], all[3]]);
+        assert_eq!(frags, [",\"A\":", ",\"S\":\"", ",\"C\":"]);
+        assert!(!c.contiguous && defs.is_none());
+        assert_eq!(s.prefix_defs(&c), br#",{"Name":"A","Unit":"Milliseconds"}"#);
+        assert_eq!(write(&mut s, &all).0.len(), 4);
+        // A different field re-records from there.
+        let (frags, _, defs) = write(&mut s, &[all[0], ("X", Kind::Property)]);
+        assert_eq!(frags, [",\"A\":", ",\"X\":\""]);
+        assert_eq!(defs.unwrap(), r#",{"Name":"A","Unit":"Milliseconds"}"#);
+        let (_, _, defs) = write(&mut s, &all);
+        assert_eq!(defs.unwrap().matches("Name").count(), 3);
+    }
+}
