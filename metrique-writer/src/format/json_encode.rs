@@ -194,7 +194,8 @@ pub(crate) fn push_f64(buf: &mut Vec<u8>, v: f64) {
         }
         return;
     }
-    let mut b = ryu::Buffer::new();
+    // zmij: the same shortest round-trip digits as ryu, in about a third of the instructions.
+    let mut b = zmij::Buffer::new();
     let s = b.format_finite(v).as_bytes();
     match s.iter().position(|&c| c == b'e') {
         None => buf.extend_from_slice(s.strip_suffix(b".0").unwrap_or(s)),
@@ -202,8 +203,9 @@ pub(crate) fn push_f64(buf: &mut Vec<u8>, v: f64) {
     }
 }
 
-/// Writes `mantissa × 10^exp` (ryu's scientific form: one digit, optional `.digits`) in plain
-/// decimal notation.
+/// Writes `mantissa × 10^exp` (scientific form: one digit, optional `.digits`; the exponent
+/// with an optional sign and leading zeros, e.g. `e-7`, `e+21`, `e-07`) in plain decimal
+/// notation.
 #[cold]
 fn expand_exponent(buf: &mut Vec<u8>, mantissa: &[u8], exp: &[u8]) {
     let (neg, mantissa) = match mantissa.split_first() {
@@ -212,6 +214,7 @@ fn expand_exponent(buf: &mut Vec<u8>, mantissa: &[u8], exp: &[u8]) {
     };
     let (exp_neg, exp_digits) = match exp.split_first() {
         Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
         _ => (false, exp),
     };
     let exp_abs = exp_digits
@@ -391,6 +394,68 @@ mod tests {
         for v in [1e-300, 3.3e-5, 7.77e22, 1.0 / 3.0, 2.5e-10, 9.999_999e15] {
             assert_eq!(f(v).parse::<f64>().unwrap(), v, "{v}");
             assert!(!f(v).contains('e'));
+        }
+    }
+
+    /// The text `push_f64` wrote with ryu (metrique 0.1.33 wrote these with dtoa).
+    fn f_ryu(v: f64) -> String {
+        let v = finite(v).unwrap_or(0.0);
+        let mut buf = Vec::new();
+        #[allow(clippy::float_cmp)]
+        if v.trunc() == v && v.abs() < 1e15 {
+            if v == 0.0 && v.is_sign_negative() {
+                return "-0".into();
+            }
+            #[allow(clippy::cast_possible_truncation)]
+            push_i64(&mut buf, v as i64);
+        } else {
+            let mut b = ryu::Buffer::new();
+            let s = b.format_finite(v).as_bytes();
+            match s.iter().position(|&c| c == b'e') {
+                None => buf.extend_from_slice(s.strip_suffix(b".0").unwrap_or(s)),
+                Some(e) => expand_exponent(&mut buf, &s[..e], &s[e + 1..]),
+            }
+        }
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn floats_are_written_as_before_with_ryu() {
+        // Every binade, both signs, and values around the notation switches.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let v = f64::from_bits(x);
+            if v.is_finite() {
+                assert_eq!(f(v), f_ryu(v), "{v:e} ({x:#x})");
+            }
+        }
+        for e in -30..=30 {
+            for m in [1.0, 1.5, 9.999_999_999_999_9, 2.0 / 3.0, 123_456.789] {
+                let v = m * 10f64.powi(e);
+                assert_eq!(f(v), f_ryu(v), "{v:e}");
+                assert_eq!(f(-v), f_ryu(-v), "{v:e}");
+            }
+        }
+        for i in 0..100_000u32 {
+            let v = f64::from(i) / 7.0;
+            assert_eq!(f(v), f_ryu(v), "{v}");
+            let ms = f64::from(i) * 1e-6;
+            assert_eq!(f(ms), f_ryu(ms), "{ms}");
+        }
+        for v in [
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::MAX,
+            f64::MIN,
+            1e15 + 0.5,
+            1e16,
+            1e-5,
+            1e-4,
+        ] {
+            assert_eq!(f(v), f_ryu(v), "{v:e}");
         }
     }
 
