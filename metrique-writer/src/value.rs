@@ -240,11 +240,23 @@ impl MetricValue for bool {
 }
 
 /// Durations are written as milliseconds (floating point, nanosecond precision).
+/// `d.as_nanos() as f64`, without the `u128` → `f64` conversion (a libcall) for durations
+/// under 2^53 ns (104 days), where the `u64` conversion gives the same (exact) value.
+#[inline]
+fn nanos_f64(d: &Duration) -> f64 {
+    const EXACT: u64 = 1 << 53;
+    if d.as_secs() < EXACT / 1_000_000_000 {
+        (d.as_secs() * 1_000_000_000 + u64::from(d.subsec_nanos())) as f64
+    } else {
+        d.as_nanos() as f64
+    }
+}
+
 impl Value for Duration {
     #[inline]
     fn write(&self, writer: impl ValueWriter) {
         writer.metric(
-            [Observation::Floating(self.as_nanos() as f64 / 1_000_000.0)],
+            [Observation::Floating(nanos_f64(self) / 1_000_000.0)],
             Unit::Second(crate::unit::NegativeScale::Milli),
             NO_DIMENSIONS,
             MetricFlags::empty(),
@@ -342,5 +354,33 @@ impl<V: Value> Value for Vec<V> {
 impl<V: Value, const N: usize> Value for [V; N] {
     fn write(&self, writer: impl ValueWriter) {
         writer.values(self.as_slice());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    #[test]
+    fn duration_nanos_as_f64_is_the_u128_conversion() {
+        let edge = (1u64 << 53) / 1_000_000_000;
+        let mut secs = vec![0, 1, 59, 3_600, 86_400, edge - 1, edge, edge + 1, u64::MAX];
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..10_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            secs.push(x % (4 * edge));
+        }
+        for s in secs {
+            for n in [0, 1, 999, 123_456_789, 999_999_999] {
+                let d = Duration::new(s, n);
+                assert_eq!(
+                    super::nanos_f64(&d).to_bits(),
+                    (d.as_nanos() as f64).to_bits(),
+                    "{d:?}"
+                );
+            }
+        }
     }
 }
