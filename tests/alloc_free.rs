@@ -15,7 +15,7 @@ use metrique::timers::{Timer, Timestamp};
 use metrique::unit_of_work::metrics;
 use metrique::writer::format::Format;
 use metrique::writer::sink::{BackgroundQueueBuilder, FlushImmediately, OverflowPolicy};
-use metrique::writer::{AttachGlobalEntrySinkExt, EntrySink, FormatExt, GlobalEntrySink};
+use metrique::writer::{AttachGlobalEntrySinkExt, FormatExt, GlobalEntrySink};
 use metrique::{CloseValue, RootEntry, RootMetric, ServiceMetrics};
 
 struct Counting;
