@@ -27,7 +27,7 @@ use metrique::emf::Emf;
 use metrique::timers::{Timer, Timestamp};
 use metrique::unit_of_work::metrics;
 use metrique::writer::sink::{BackgroundQueueBuilder, BackgroundQueueEvent, OverflowPolicy};
-use metrique::writer::{AttachGlobalEntrySink, EntrySink, FormatExt, GlobalEntrySink};
+use metrique::writer::{AttachGlobalEntrySink, FormatExt, GlobalEntrySink};
 use metrique::{RootMetric, ServiceMetrics};
 
 const BURST: u64 = 1_000_000;
@@ -130,27 +130,6 @@ fn run_typed(policy: OverflowPolicy) -> Run {
         .build::<RootMetric<RequestMetrics>>(emf().output_to(output()));
     let t0 = Instant::now();
     producers(|i| drop(request(i).append_on_drop(queue.clone())));
-    drop(queue);
-    drop(join);
-    let secs = t0.elapsed().as_secs_f64();
-    (
-        secs,
-        written.load(Ordering::Relaxed),
-        dropped.load(Ordering::Relaxed),
-    )
-}
-
-fn run_typed_noclone(policy: OverflowPolicy) -> Run {
-    let (written, dropped) = Default::default();
-    let (queue, join) = counting_builder(&written, &dropped)
-        .overflow_policy(policy)
-        .build::<RootMetric<RequestMetrics>>(emf().output_to(output()));
-    let t0 = Instant::now();
-    producers(|i| {
-        queue.append(metrique::RootEntry::new(metrique::CloseValue::close(
-            request(i),
-        )))
-    });
     drop(queue);
     drop(join);
     let secs = t0.elapsed().as_secs_f64();
@@ -273,7 +252,6 @@ fn run_row(row: &str) -> Run {
         "drop_oldest" => run_typed(OverflowPolicy::DropOldest),
         "drop_newest" => run_typed(OverflowPolicy::DropNewest),
         "block" => run_typed(BLOCK),
-        "block_noclone" => run_typed_noclone(BLOCK),
         "service_metrics" => run_service_metrics(),
         "limit" => run_limit(),
         other => panic!("unknown row {other:?}"),
