@@ -1,7 +1,9 @@
 //! Seed 000: tallying 1,000,000 HTTP statuses across threads.
 //!
 //! Rows: the seed's `Arc<Mutex<Metrics>>` (locked per status), `metrique::Counter`s shared by
-//! all threads (one per status code), and per-thread tallies merged at the end (the limit).
+//! all threads (one per status code, an atomic add per increment), the same counters fanned out
+//! through `Counter::local()` (plain adds, one atomic add per counter per worker), and
+//! per-thread tallies merged at the end (the limit).
 
 // `criterion_group!` generates an undocumented pub fn.
 #![allow(missing_docs)]
@@ -84,6 +86,31 @@ fn counters(statuses: &[u16], workers: usize) -> u64 {
     requests.0.into_inner() + errors.0.into_inner()
 }
 
+/// The same `Counter`s, fanned out: each worker tallies into `Counter::local()`s, added to the
+/// shared counters once when the worker ends.
+fn counters_local(statuses: &[u16], workers: usize) -> u64 {
+    let requests = Counter::new(0);
+    let errors = Counter::new(0);
+    let by_status: Vec<Counter> = (0..600).map(|_| Counter::new(0)).collect();
+    std::thread::scope(|s| {
+        for chunk in statuses.chunks(statuses.len().div_ceil(workers)) {
+            let (requests, errors, by_status) = (&requests, &errors, &by_status);
+            s.spawn(move || {
+                let (mut req, mut err) = (requests.local(), errors.local());
+                let mut by: Vec<_> = by_status.iter().map(Counter::local).collect();
+                for &status in chunk {
+                    req.increment();
+                    if status >= 400 {
+                        err.increment();
+                    }
+                    by[usize::from(status)].increment();
+                }
+            });
+        }
+    });
+    requests.0.into_inner() + errors.0.into_inner()
+}
+
 fn per_thread(statuses: &[u16], workers: usize) -> u64 {
     let parts: Vec<(u64, u64, [u64; 600])> = std::thread::scope(|s| {
         let handles: Vec<_> = statuses
@@ -119,6 +146,11 @@ fn tally(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("Counter", workers), &workers, |b, &w| {
             b.iter(|| black_box(counters(&statuses, w)))
         });
+        g.bench_with_input(
+            BenchmarkId::new("Counter::local fan-out", workers),
+            &workers,
+            |b, &w| b.iter(|| black_box(counters_local(&statuses, w))),
+        );
         g.bench_with_input(
             BenchmarkId::new("per-thread merge (limit)", workers),
             &workers,

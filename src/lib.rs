@@ -16,7 +16,7 @@ pub use metrique_core::{
     AppendAndCloseOnDropHandle, FlushGuard, ForceFlushGuard, LazySlot, OnParentDrop, SharedChild,
     Slot, SlotGuard,
 };
-pub use metrique_core::{Counter, CounterGuard, OwnedCounterGuard};
+pub use metrique_core::{Counter, CounterGuard, LocalCounter, OwnedCounterGuard};
 pub use metrique_core::{instrument, timers, timesource};
 /// Test helpers: close a metric and inspect it ([`test_util::test_metric`]), capture appended
 /// entries (feature `test-util`).

@@ -105,6 +105,35 @@ impl Counter {
         )
     }
 
+    /// A tally for one worker that adds to this counter once, when it is dropped (or
+    /// [`flush`](LocalCounter::flush)ed): the fan-out pattern for hot loops. Each increment
+    /// is a plain add on the worker's own value instead of an atomic read-modify-write on a
+    /// shared cache line; the counter sees the worker's total when the tally is dropped.
+    ///
+    /// ```
+    /// use metrique_core::Counter;
+    ///
+    /// let requests = Counter::new(0);
+    /// std::thread::scope(|s| {
+    ///     for _ in 0..2 {
+    ///         s.spawn(|| {
+    ///             let mut mine = requests.local();
+    ///             for _ in 0..1000 {
+    ///                 mine.increment();
+    ///             }
+    ///         }); // `mine` dropped: 1000 added
+    ///     }
+    /// });
+    /// assert_eq!(requests.get(), 2000);
+    /// ```
+    #[inline]
+    pub fn local(&self) -> LocalCounter<'_> {
+        LocalCounter {
+            counter: self,
+            pending: 0,
+        }
+    }
+
     #[inline]
     fn increment_and_get(&self) -> u64 {
         self.0.fetch_add(1, Ordering::Relaxed).wrapping_add(1)
@@ -216,5 +245,43 @@ impl CloseValue for &OwnedCounterGuard {
     #[inline]
     fn close(self) -> u64 {
         self.get()
+    }
+}
+
+/// One worker's tally for a [`Counter`], added to it on drop (see [`Counter::local`]).
+#[must_use = "the tally is added to the counter when it is dropped"]
+#[derive(Debug)]
+pub struct LocalCounter<'a> {
+    counter: &'a Counter,
+    pending: u64,
+}
+
+impl LocalCounter<'_> {
+    /// Adds 1 to this tally.
+    #[inline]
+    pub fn increment(&mut self) {
+        self.pending = self.pending.wrapping_add(1);
+    }
+
+    /// Adds `n` to this tally.
+    #[inline]
+    pub fn add(&mut self, n: u64) {
+        self.pending = self.pending.wrapping_add(n);
+    }
+
+    /// Adds what was tallied so far to the counter now (it is then visible to readers) and
+    /// starts again from zero.
+    #[inline]
+    pub fn flush(&mut self) {
+        if self.pending != 0 {
+            self.counter.add(std::mem::take(&mut self.pending));
+        }
+    }
+}
+
+impl Drop for LocalCounter<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        self.flush();
     }
 }

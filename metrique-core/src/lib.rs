@@ -24,7 +24,7 @@ pub mod timers;
 pub mod timesource;
 
 pub use close::{CloseEntry, CloseValue, CloseValueRef};
-pub use counter::{Counter, CounterGuard, OwnedCounterGuard};
+pub use counter::{Counter, CounterGuard, LocalCounter, OwnedCounterGuard};
 pub use flex::{Flex, FlexEntry};
 pub use inflect::styles::{Identity, KebabCase, PascalCase, ScreamingSnakeCase, SnakeCase};
 pub use inflect::{InflectableEntry, NameSet, NameStyle};

@@ -75,7 +75,9 @@ impl EntrySink<RootEntry<ReqEntry>> for CountSink<'_> {
     }
 }
 
-static EMITTED_STATIC: AtomicUsize = AtomicUsize::new(0);
+// One static per test: tests run in parallel, and each checks its own emission count.
+static EMITTED_HANDLE: AtomicUsize = AtomicUsize::new(0);
+static EMITTED_FLUSH: AtomicUsize = AtomicUsize::new(0);
 
 #[test]
 fn plain_path_allocates_nothing() {
@@ -96,7 +98,7 @@ fn plain_path_allocates_nothing() {
 
 #[test]
 fn handle_path_allocates_once() {
-    let emitted = &EMITTED_STATIC;
+    let emitted = &EMITTED_HANDLE;
     let before = emitted.load(Ordering::Relaxed);
     let n = allocations(|| {
         let h = append_and_close(Req::default(), CountSink(emitted)).handle();
@@ -111,7 +113,7 @@ fn handle_path_allocates_once() {
 
 #[test]
 fn flush_guard_path_allocates_at_most_three() {
-    let emitted = &EMITTED_STATIC;
+    let emitted = &EMITTED_FLUSH;
     let before = emitted.load(Ordering::Relaxed);
     // Guard outlives the parent: the shared cell plus the deferred emission.
     let n = allocations(|| {
