@@ -300,7 +300,10 @@ const BATCH_HEAD: &str = concat!(
 
 #[test]
 fn distributions_emf_bytes() {
-    let out = emf_one(Emf::all_validations("Ns".into(), vec![vec![]]), &root(batch()));
+    let out = emf_one(
+        Emf::all_validations("Ns".into(), vec![vec![]]),
+        &root(batch()),
+    );
     assert_eq!(
         out,
         [

@@ -73,7 +73,9 @@ fn reconstruct(output: &str) -> BTreeMap<String, Totals> {
         let v: serde_json::Value = serde_json::from_str(line).expect("valid JSON line");
         let metrics = &v["_aws"]["CloudWatchMetrics"][0]["Metrics"];
         assert_eq!(metrics[0]["Name"], "latency", "{line}");
-        let op = v["operation"].as_str().expect("the sample group is a property");
+        let op = v["operation"]
+            .as_str()
+            .expect("the sample group is a property");
         let hist = &v["latency"];
         let (values, counts) = (hist["Values"].as_array(), hist["Counts"].as_array());
         let (values, counts) = values.zip(counts).unwrap_or_else(|| {
@@ -140,7 +142,10 @@ fn check(name: &str, output: &str) -> BTreeMap<String, Totals> {
         let t = total(m, &mut truth.values().copied());
         let e = total(m, &mut got.values().copied());
         let err = rel(e, t);
-        eprintln!("{name}: overall {what}: {e:.0} vs {t} ({:+.2}%)", 100.0 * err);
+        eprintln!(
+            "{name}: overall {what}: {e:.0} vs {t} ({:+.2}%)",
+            100.0 * err
+        );
         assert!(
             err.abs() < 0.02,
             "{name}: overall {what} {e} vs {t} ({:+.2}%)",
@@ -216,7 +221,9 @@ fn congress_reconstructs_totals_and_keeps_every_group() {
     for i in 0..N {
         let offset = Duration::from_secs_f64(i as f64 / PER_SECOND as f64);
         let before = out.len();
-        sampler.format_at(&request(i), &mut out, t0 + offset).unwrap();
+        sampler
+            .format_at(&request(i), &mut out, t0 + offset)
+            .unwrap();
         if out.len() > before {
             kept_per_interval[(offset.as_secs() / 15) as usize] += 1;
         }
@@ -230,7 +237,10 @@ fn congress_reconstructs_totals_and_keeps_every_group() {
     assert_eq!(kept_per_interval[0], 15 * PER_SECOND);
     for &kept in &kept_per_interval[1..3] {
         let target = (TARGET_PER_SECOND * 15) as f64;
-        assert!(rel(kept as f64, target).abs() < 0.05, "{kept_per_interval:?}");
+        assert!(
+            rel(kept as f64, target).abs() < 0.05,
+            "{kept_per_interval:?}"
+        );
     }
     let last = (TARGET_PER_SECOND * 5) as f64;
     assert!(
@@ -241,7 +251,12 @@ fn congress_reconstructs_totals_and_keeps_every_group() {
     // Congress: the rarer a group, the higher its rate. Shares of the 7 500 budget per
     // interval: hot 6 750 of 27 000 (proportional), warm 2 500 of 2 970 (the equal share), rare
     // all of its 30, scaled by 7 500 / 9 280.
-    let mut rate = |op: &'static str| sampler.rate_of(&Request { operation: op, latency: 0 });
+    let mut rate = |op: &'static str| {
+        sampler.rate_of(&Request {
+            operation: op,
+            latency: 0,
+        })
+    };
     let (hot, warm, rare) = (rate("hot"), rate("warm"), rate("rare"));
     eprintln!("congress: rates hot {hot} warm {warm} rare {rare}");
     let scale = 7_500.0 / 9_280.0;
@@ -250,6 +265,9 @@ fn congress_reconstructs_totals_and_keeps_every_group() {
         ("warm", warm, 2_500.0 / 2_970.0 * scale),
         ("rare", rare, scale),
     ] {
-        assert!(rel(f64::from(got), want).abs() < 0.05, "{op}: rate {got}, expected {want}");
+        assert!(
+            rel(f64::from(got), want).abs() < 0.05,
+            "{op}: rate {got}, expected {want}"
+        );
     }
 }
