@@ -107,7 +107,7 @@ struct Group {
     rate: f32,
 }
 
-/// The congressional sampler (see the [module docs](self)).
+/// The congressional sampler (see the [`sample`](crate::sample) module docs).
 #[derive(Debug, Clone)]
 pub struct CongressSample<F, R = SmallRng> {
     format: F,
