@@ -156,9 +156,12 @@ pub(crate) fn sample_group_iter(
 ) -> Option<TokenStream> {
     let iter = match &f.kind {
         FieldKind::Plain(p) if p.sample_group => {
-            let element = paths::sample_group_element_fn();
+            let element = paths::respan(paths::sample_group_element_fn(), f.span);
             let name = name(ns, &p.name);
-            quote_spanned!(f.span=> ::core::iter::once(#element(#name, #access)))
+            // rustc reports a failed `SampleGroup` bound at the argument (and the call); both
+            // spanned at the field's type make that the user's field, not `#[metrics]`.
+            let bind = proc_macro2::Ident::new("__metrique_sample_group", f.span);
+            quote_spanned!(f.span=> ::core::iter::once({ let #bind = #access; #element(#name, #bind) }))
         }
         FieldKind::Flatten { prefix: None, .. } => {
             let ie = paths::inflectable_entry();

@@ -79,9 +79,9 @@ impl Variant {
                     FieldKind::Flatten { .. } | FieldKind::FlattenEntry | FieldKind::Ignore
                 )
             {
-                errs.at(
-                    field.span,
-                    "tuple variant fields must use `#[metrics(flatten)]`, `#[metrics(flatten_entry)]` or `#[metrics(ignore)]`",
+                errs.spanned(
+                    &f.ty,
+                    "tuple variant fields have no name: mark them `#[metrics(flatten)]`, `#[metrics(flatten_entry)]` or `#[metrics(ignore)]`, or use a struct variant with named fields",
                 );
             }
             fields.push(field);

@@ -9,6 +9,10 @@
 //! smaller). Sizes are scaled to the target, and each group's rate is `size / average`. Rare
 //! groups are therefore kept in full while frequent ones are thinned, and every kept entry is
 //! weighted by the inverse of its rate, so statistics stay unbiased. New groups start at rate 1.
+//!
+//! Intervals are measured on [`Instant::now`] when formatting through [`Format::format`]; tests and
+//! replays can drive the clock themselves with [`CongressSample::format_at`], and make the keep/drop
+//! decisions reproducible with [`CongressSampleBuilder::build_with_rng`].
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
@@ -16,7 +20,7 @@ use std::io;
 use std::time::{Duration, Instant};
 
 use rand::rngs::SmallRng;
-use rand::{Rng, SeedableRng};
+use rand::{Rng, RngCore, SeedableRng};
 
 use super::{SampleGroupElement, SampledFormat};
 use crate::entry::Entry;
@@ -52,10 +56,21 @@ impl CongressSampleBuilder {
         self
     }
 
+    /// Same as [`sample_interval`](Self::sample_interval) (upstream's name).
+    pub fn interval(self, interval: Duration) -> Self {
+        self.sample_interval(interval)
+    }
+
     /// Entries to keep per interval, over all groups (default 1 500).
     pub fn target_entries_per_sample_interval(mut self, target: u64) -> Self {
         self.target_per_interval = target;
         self
+    }
+
+    /// Same as [`target_entries_per_sample_interval`](Self::target_entries_per_sample_interval)
+    /// (upstream's name).
+    pub fn target_entries_per_interval(self, target: u64) -> Self {
+        self.target_entries_per_sample_interval(target)
     }
 
     /// Panic on sample groups with duplicate keys (default: in debug builds).
@@ -64,15 +79,22 @@ impl CongressSampleBuilder {
         self
     }
 
-    /// Wraps `format`.
+    /// Wraps `format`, with a randomly seeded RNG for the keep/drop decisions.
     pub fn build<F>(self, format: F) -> CongressSample<F> {
+        self.build_with_rng(format, SmallRng::seed_from_u64(super::random_seed()))
+    }
+
+    /// Wraps `format`, drawing the keep/drop decisions from `rng` (seed it for reproducible
+    /// sampling; the multiplicities of a [`SampledEmf`](crate::format::emf::SampledEmf) come
+    /// from its own RNG, see `Emf::with_sampling_and_rng`).
+    pub fn build_with_rng<F, R>(self, format: F, rng: R) -> CongressSample<F, R> {
         CongressSample {
             format,
             config: self,
             groups: HashMap::new(),
             key: Vec::new(),
             interval_start: None,
-            rng: SmallRng::seed_from_u64(super::random_seed()),
+            rng,
         }
     }
 }
@@ -85,19 +107,24 @@ struct Group {
     rate: f32,
 }
 
-/// The congressional sampler (see the [module docs](self)).
+/// The congressional sampler (see the [`sample`](crate::sample) module docs).
 #[derive(Debug, Clone)]
-pub struct CongressSample<F> {
+pub struct CongressSample<F, R = SmallRng> {
     format: F,
     config: CongressSampleBuilder,
     /// Groups by the hash of their sorted key (colliding groups share statistics).
     groups: HashMap<u64, Group>,
     key: Vec<SampleGroupElement>,
     interval_start: Option<Instant>,
-    rng: SmallRng,
+    rng: R,
 }
 
-impl<F> CongressSample<F> {
+impl<F, R> CongressSample<F, R> {
+    /// The wrapped format.
+    pub fn format_mut(&mut self) -> &mut F {
+        &mut self.format
+    }
+
     /// The current rate of the group of `entry` (1 for unknown groups).
     pub fn rate_of(&mut self, entry: &impl Entry) -> f32 {
         let key = self.group_key(entry);
@@ -173,7 +200,36 @@ impl<F> CongressSample<F> {
         }
     }
 
-    fn format_at<E: Entry>(
+    /// [`Format::format`] as if the current time were `now`: the sampling interval is measured
+    /// on the instants passed here rather than on [`Instant::now`], so tests and replays of
+    /// recorded traffic can drive the interval logic deterministically. Instants must not go
+    /// backwards (an earlier instant counts as part of the current interval).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use metrique_writer::format::emf::Emf;
+    /// use metrique_writer::sample::CongressSampleBuilder;
+    /// use rand::{SeedableRng, rngs::SmallRng};
+    ///
+    /// let emf = Emf::all_validations("Ns".into(), vec![vec![]]).with_sampling();
+    /// let mut sampler = CongressSampleBuilder::default()
+    ///     .target_entries_per_sample_interval(10)
+    ///     .build_with_rng(emf, SmallRng::seed_from_u64(1));
+    /// let (t0, mut out) = (Instant::now(), Vec::new());
+    /// for second in 0..60 {
+    ///     let now = t0 + Duration::from_secs(second);
+    ///     for _ in 0..100 {
+    ///         sampler.format_at(&vec![("Latency", 5u64)], &mut out, now).unwrap();
+    ///     }
+    /// }
+    /// // 1 500 entries kept in the first interval (all rates start at 1), then ~10 per interval.
+    /// let lines = out.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count();
+    /// assert!(lines > 1_500 && lines < 1_600, "{lines}");
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Format::format`].
+    pub fn format_at<E: Entry>(
         &mut self,
         entry: &E,
         output: &mut impl io::Write,
@@ -181,6 +237,7 @@ impl<F> CongressSample<F> {
     ) -> Result<(), IoStreamError>
     where
         F: SampledFormat,
+        R: RngCore,
     {
         let start = *self.interval_start.get_or_insert(now);
         if now.duration_since(start) >= self.config.interval {
@@ -204,7 +261,7 @@ impl<F> CongressSample<F> {
     }
 }
 
-impl<F: SampledFormat> Format for CongressSample<F> {
+impl<F: SampledFormat, R: RngCore> Format for CongressSample<F, R> {
     fn format(
         &mut self,
         entry: &impl Entry,

@@ -20,9 +20,4 @@ enum Spaced {
     A,
 }
 
-#[metrics]
-enum TupleFields {
-    A(u64),
-}
-
 fn main() {}
