@@ -179,7 +179,10 @@ impl State {
         let mut count = 0;
         for (k, v) in dims {
             if k == "_aws" {
+                // Nothing of this tuple may survive: the caller reports the error and the
+                // next metric must not see these keys as new.
                 dimtext.truncate(start);
+                new_keys.clear();
                 return None;
             }
             dimtext.push(b',');
