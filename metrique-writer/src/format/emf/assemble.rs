@@ -14,7 +14,7 @@ use super::limits::{
 };
 use super::names::{Kind, hash_bytes};
 use super::writer::{EntryState, MetricRec, State};
-use crate::format::json_encode::{push_escaped, push_string, push_u64};
+use crate::format::json_encode::{push_escaped, push_millis, push_string};
 use crate::validate::ValidationError;
 
 const METRICS_OPEN: &[u8] = b",\"Metrics\":[";
@@ -105,7 +105,7 @@ pub(super) fn finish_single_line(
         out.extend_from_slice(&cfg.single_prefix);
         push_all_defs(out);
         out.extend_from_slice(&cfg.single_tail);
-        push_u64(out, millis);
+        push_millis(out, millis);
         out.push(b'}');
         out.extend_from_slice(vals);
         out.extend_from_slice(props);
@@ -284,7 +284,7 @@ fn write_line(
         out.extend_from_slice(DIRECTIVE_CLOSE);
     }
     out.extend_from_slice(&cfg.tail);
-    push_u64(out, millis);
+    push_millis(out, millis);
     out.push(b'}');
     out.extend_from_slice(group_fields);
     vals(out);
