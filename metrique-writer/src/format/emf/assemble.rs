@@ -84,6 +84,8 @@ pub(super) fn finish_single_line(
         vals,
         props,
         scratch,
+        header,
+        header_key,
         ..
     } = &mut *st;
     let prefix = shape.prefix_defs(cursor);
@@ -101,10 +103,23 @@ pub(super) fn finish_single_line(
         }
     };
     if e.entry_dims.is_none() && cfg.more_namespaces.is_empty() {
-        // The hot path: a few copies of pre-rendered fragments.
-        out.extend_from_slice(&cfg.single_prefix);
-        push_all_defs(out);
-        out.extend_from_slice(&cfg.single_tail);
+        // The hot path: a few copies of pre-rendered fragments. The header depends only on
+        // the configuration (fixed for this state) and the cached shape's definitions.
+        if late_defs.is_empty() {
+            let key = (shape.generation, prefix.len());
+            if *header_key != Some(key) {
+                header.clear();
+                header.extend_from_slice(&cfg.single_prefix);
+                push_all_defs(header);
+                header.extend_from_slice(&cfg.single_tail);
+                *header_key = Some(key);
+            }
+            out.extend_from_slice(header);
+        } else {
+            out.extend_from_slice(&cfg.single_prefix);
+            push_all_defs(out);
+            out.extend_from_slice(&cfg.single_tail);
+        }
         push_millis(out, millis);
         out.push(b'}');
         out.extend_from_slice(vals);
