@@ -14,7 +14,7 @@ use super::limits::{
 };
 use super::names::{Kind, hash_bytes};
 use super::writer::{EntryState, MetricRec, State};
-use crate::format::json_encode::{push_escaped, push_string, push_u64};
+use crate::format::json_encode::{push_escaped, push_millis, push_string};
 use crate::validate::ValidationError;
 
 const METRICS_OPEN: &[u8] = b",\"Metrics\":[";
@@ -84,6 +84,8 @@ pub(super) fn finish_single_line(
         vals,
         props,
         scratch,
+        header,
+        header_key,
         ..
     } = &mut *st;
     let prefix = shape.prefix_defs(cursor);
@@ -101,11 +103,24 @@ pub(super) fn finish_single_line(
         }
     };
     if e.entry_dims.is_none() && cfg.more_namespaces.is_empty() {
-        // The hot path: a few copies of pre-rendered fragments.
-        out.extend_from_slice(&cfg.single_prefix);
-        push_all_defs(out);
-        out.extend_from_slice(&cfg.single_tail);
-        push_u64(out, millis);
+        // The hot path: a few copies of pre-rendered fragments. The header depends only on
+        // the configuration (fixed for this state) and the cached shape's definitions.
+        if late_defs.is_empty() {
+            let key = (shape.generation, prefix.len());
+            if *header_key != Some(key) {
+                header.clear();
+                header.extend_from_slice(&cfg.single_prefix);
+                push_all_defs(header);
+                header.extend_from_slice(&cfg.single_tail);
+                *header_key = Some(key);
+            }
+            out.extend_from_slice(header);
+        } else {
+            out.extend_from_slice(&cfg.single_prefix);
+            push_all_defs(out);
+            out.extend_from_slice(&cfg.single_tail);
+        }
+        push_millis(out, millis);
         out.push(b'}');
         out.extend_from_slice(vals);
         out.extend_from_slice(props);
@@ -284,7 +299,7 @@ fn write_line(
         out.extend_from_slice(DIRECTIVE_CLOSE);
     }
     out.extend_from_slice(&cfg.tail);
-    push_u64(out, millis);
+    push_millis(out, millis);
     out.push(b'}');
     out.extend_from_slice(group_fields);
     vals(out);

@@ -69,6 +69,11 @@ pub(super) fn hash_bytes(b: &[u8]) -> u64 {
 
 impl NameTable {
     pub(super) fn clear(&mut self) {
+        // Every occupied slot belongs to a record: with no records the table is already clear
+        // (the usual case when name validations are off).
+        if self.recs.is_empty() {
+            return;
+        }
         if self.slots.len() <= 64 {
             self.slots.fill(0);
         } else {

@@ -113,6 +113,9 @@ pub(super) struct Shape {
     raw: Vec<u8>,
     pub(super) frags: Vec<u8>,
     pub(super) defs: Vec<u8>,
+    /// Bumped whenever cached fields are forgotten or replaced, so that text built from
+    /// `defs` (the writer's line header) can tell it is stale.
+    pub(super) generation: u64,
 }
 
 #[allow(clippy::cast_possible_truncation)] // buffer offsets: lines are capped far below 4 GiB
@@ -181,6 +184,7 @@ impl Shape {
         def_kind: DefKind,
     ) -> usize {
         // Forget the fields from the cursor on: this entry diverges there.
+        self.generation = self.generation.wrapping_add(1);
         match cur.pos.checked_sub(1).map(|i| self.fields[i]) {
             Some(last) => {
                 self.raw.truncate(last.raw.1 as usize);

@@ -90,6 +90,11 @@ pub(crate) struct State {
     pub(super) sets: Vec<(u32, u32, u32)>,
     pub(super) settext: Vec<u8>,
     pub(super) chunk: Vec<u32>,
+    /// The single line's header (prefix, metric definitions, tail up to the timestamp) of the
+    /// last entry that had no late definitions, and the `(shape generation, definitions
+    /// length)` it was built from.
+    pub(super) header: Vec<u8>,
+    pub(super) header_key: Option<(u64, usize)>,
 }
 
 #[allow(clippy::cast_possible_truncation)] // buffer offsets: lines are capped far below 4 GiB
