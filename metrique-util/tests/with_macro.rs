@@ -8,9 +8,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use metrique::instrument::Instrumented;
 use metrique::test_util::test_metric;
-use metrique::timers::{
-    EpochMicros, EpochSeconds, Stopwatch, Timer, Timestamp, TimestampOnClose,
-};
+use metrique::timers::{EpochMicros, EpochSeconds, Stopwatch, Timer, Timestamp, TimestampOnClose};
 use metrique::timesource::fakes::ManuallyAdvancedTimeSource;
 use metrique::timesource::{TimeSource, set_time_source};
 use metrique::unit::Microsecond;
@@ -115,7 +113,10 @@ fn everything_closes_through_the_macro() {
     }));
 
     let e = test_metric(req);
-    assert_eq!(e.timestamp, Some(UNIX_EPOCH + Duration::from_micros(1_000_002)));
+    assert_eq!(
+        e.timestamp,
+        Some(UNIX_EPOCH + Duration::from_micros(1_000_002))
+    );
     assert_eq!(e.values["StartedS"], "1.000002");
     assert_eq!(e.values["EndedUs"], "1001502");
     assert_eq!(e.values["Ended"], "1001.5019999999998"); // as_secs_f64() * 1000, as upstream
