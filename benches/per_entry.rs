@@ -13,66 +13,14 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use metrique::emf::Emf;
-use metrique::timers::{Timer, Timestamp};
-use metrique::unit_of_work::metrics;
 use metrique::writer::format::Format;
 use metrique::writer::sink::FlushImmediately;
 use metrique::writer::{AttachGlobalEntrySinkExt, FormatExt, GlobalEntrySink};
 use metrique::{CloseValue, RootEntry, RootMetric, ServiceMetrics};
 
-#[metrics(rename_all = "PascalCase")]
-struct RequestMetrics {
-    operation: &'static str,
-    #[metrics(timestamp)]
-    timestamp: Timestamp,
-    latency: Timer,
-    items_processed: usize,
-    bytes_sent: u64,
-    retries: u64,
-    cache_hit: bool,
-    success: bool,
-    upstream_latency_us: Option<u64>,
-    score: f64,
-    availability_zone: &'static str,
-}
-
-const OPS: [&str; 4] = ["GetItem", "PutItem", "Query", "Scan"];
-const AZS: [&str; 3] = ["use1-az1", "use1-az2", "use1-az4"];
-
-#[inline(always)]
-fn make(i: u64) -> RequestMetrics {
-    let mut m = RequestMetrics {
-        operation: OPS[(i % 4) as usize],
-        timestamp: Timestamp::now(),
-        latency: Timer::start_now(),
-        items_processed: 0,
-        bytes_sent: 0,
-        retries: 0,
-        cache_hit: false,
-        success: false,
-        upstream_latency_us: None,
-        score: 0.0,
-        availability_zone: "",
-    };
-    m.items_processed += (i % 17) as usize;
-    m.bytes_sent += i.wrapping_mul(2_654_435_761) % 100_000;
-    m.retries += i % 3;
-    m.cache_hit = i.is_multiple_of(2);
-    m.success = !i.is_multiple_of(10);
-    m.upstream_latency_us = if i.is_multiple_of(4) {
-        None
-    } else {
-        Some(i % 5000)
-    };
-    m.score = (i % 1000) as f64 / 7.0;
-    m.availability_zone = AZS[(i % 3) as usize];
-    m
-}
-
-fn emf() -> Emf {
-    Emf::no_validations("PeerBench".to_string(), vec![vec!["Operation".to_string()]])
-}
+#[path = "support/request_metrics.rs"]
+mod request_metrics;
+use request_metrics::{AZS, OPS, RequestMetrics, emf, request};
 
 /// An in-memory writer whose `flush` discards what was written (like shipping it).
 #[derive(Default)]
@@ -149,7 +97,7 @@ fn per_entry(c: &mut Criterion) {
     g.bench_function("typed sink (append_on_drop, FlushImmediately)", |b| {
         b.iter(|| {
             i += 1;
-            drop(make(black_box(i)).append_on_drop(typed.clone()));
+            drop(request(black_box(i)).append_on_drop(typed.clone()));
         })
     });
 
@@ -157,7 +105,7 @@ fn per_entry(c: &mut Criterion) {
     g.bench_function("ServiceMetrics (boxed)", |b| {
         b.iter(|| {
             i += 1;
-            drop(make(black_box(i)).append_on_drop(ServiceMetrics::sink()));
+            drop(request(black_box(i)).append_on_drop(ServiceMetrics::sink()));
         })
     });
     drop(attach);
@@ -167,7 +115,7 @@ fn per_entry(c: &mut Criterion) {
     g.bench_function("close + format (no sink)", |b| {
         b.iter(|| {
             i += 1;
-            let entry = RootEntry::new(make(black_box(i)).close());
+            let entry = RootEntry::new(request(black_box(i)).close());
             buf.clear();
             format.format(&entry, &mut buf).unwrap();
             black_box(&buf);

@@ -23,9 +23,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use criterion::{Criterion, Throughput, criterion_group};
-use metrique::emf::Emf;
-use metrique::timers::{Timer, Timestamp};
-use metrique::unit_of_work::metrics;
 use metrique::writer::sink::{BackgroundQueueBuilder, BackgroundQueueEvent, OverflowPolicy};
 use metrique::writer::{AttachGlobalEntrySink, FormatExt, GlobalEntrySink};
 use metrique::{RootMetric, ServiceMetrics};
@@ -33,56 +30,9 @@ use metrique::{RootMetric, ServiceMetrics};
 const BURST: u64 = 1_000_000;
 const THREADS: u64 = 2;
 
-#[metrics(rename_all = "PascalCase")]
-struct RequestMetrics {
-    operation: &'static str,
-    #[metrics(timestamp)]
-    timestamp: Timestamp,
-    latency: Timer,
-    items_processed: usize,
-    bytes_sent: u64,
-    retries: u64,
-    cache_hit: bool,
-    success: bool,
-    upstream_latency_us: Option<u64>,
-    score: f64,
-    availability_zone: &'static str,
-}
-
-const OPS: [&str; 4] = ["GetItem", "PutItem", "Query", "Scan"];
-const AZS: [&str; 3] = ["use1-az1", "use1-az2", "use1-az4"];
-
-/// Create and fill, as a request handler would (`bench-peer`'s inputs).
-#[inline(always)]
-fn request(i: u64) -> RequestMetrics {
-    let mut m = RequestMetrics {
-        operation: OPS[(i % 4) as usize],
-        timestamp: Timestamp::now(),
-        latency: Timer::start_now(),
-        items_processed: 0,
-        bytes_sent: 0,
-        retries: 0,
-        cache_hit: false,
-        success: false,
-        upstream_latency_us: None,
-        score: 0.0,
-        availability_zone: "",
-    };
-    m.items_processed += (i % 17) as usize;
-    m.bytes_sent += i.wrapping_mul(2_654_435_761) % 100_000;
-    m.retries += i % 3;
-    m.cache_hit = i.is_multiple_of(2);
-    m.success = !i.is_multiple_of(10);
-    m.upstream_latency_us = (!i.is_multiple_of(4)).then_some(i % 5000);
-    m.score = (i % 1000) as f64 / 7.0;
-    m.availability_zone = AZS[(i % 3) as usize];
-    m.latency.stop();
-    m
-}
-
-fn emf() -> Emf {
-    Emf::no_validations("PeerBench".to_owned(), vec![vec!["Operation".to_owned()]])
-}
+#[path = "support/request_metrics.rs"]
+mod request_metrics;
+use request_metrics::{AZS, OPS, RequestMetrics, emf, request};
 
 fn output() -> BufWriter<std::fs::File> {
     BufWriter::with_capacity(64 * 1024, tempfile::tempfile().expect("temp file"))

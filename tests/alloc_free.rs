@@ -10,9 +10,6 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::io::{self, Write};
 
-use metrique::emf::Emf;
-use metrique::timers::{Timer, Timestamp};
-use metrique::unit_of_work::metrics;
 use metrique::writer::format::Format;
 use metrique::writer::sink::{BackgroundQueueBuilder, FlushImmediately, OverflowPolicy};
 use metrique::writer::{AttachGlobalEntrySinkExt, FormatExt, GlobalEntrySink};
@@ -58,47 +55,9 @@ fn allocations(f: impl FnOnce()) -> u64 {
     ALLOCATIONS.with(Cell::get) - before
 }
 
-#[metrics(rename_all = "PascalCase")]
-struct RequestMetrics {
-    operation: &'static str,
-    #[metrics(timestamp)]
-    timestamp: Timestamp,
-    latency: Timer,
-    items_processed: usize,
-    bytes_sent: u64,
-    retries: u64,
-    cache_hit: bool,
-    success: bool,
-    upstream_latency_us: Option<u64>,
-    score: f64,
-    availability_zone: &'static str,
-}
-
-const OPS: [&str; 4] = ["GetItem", "PutItem", "Query", "Scan"];
-const AZS: [&str; 3] = ["use1-az1", "use1-az2", "use1-az4"];
-
-/// The bench-peer entry: 11 fields, one of them absent for 1 in 4 entries.
-fn request(i: u64) -> RequestMetrics {
-    let mut m = RequestMetrics {
-        operation: OPS[(i % 4) as usize],
-        timestamp: Timestamp::now(),
-        latency: Timer::start_now(),
-        items_processed: (i % 17) as usize,
-        bytes_sent: i.wrapping_mul(2_654_435_761) % 100_000,
-        retries: i % 3,
-        cache_hit: i.is_multiple_of(2),
-        success: !i.is_multiple_of(10),
-        upstream_latency_us: (!i.is_multiple_of(4)).then_some(i % 5000),
-        score: (i % 1000) as f64 / 7.0,
-        availability_zone: AZS[(i % 3) as usize],
-    };
-    m.latency.stop();
-    m
-}
-
-fn emf() -> Emf {
-    Emf::no_validations("PeerBench".to_string(), vec![vec!["Operation".to_string()]])
-}
+#[path = "../benches/support/request_metrics.rs"]
+mod request_metrics;
+use request_metrics::{RequestMetrics, emf, request};
 
 /// An in-memory destination whose `flush` ships (discards) what was written, keeping its
 /// capacity: what a `BufWriter` in front of a file does.
