@@ -213,6 +213,28 @@ pub(crate) fn finite(v: f64) -> Option<f64> {
 /// clamped (NaN is written as `0`; callers filter NaN before).
 #[inline]
 pub(crate) fn push_f64(buf: &mut Vec<u8>, v: f64) {
+    let a = v.abs();
+    // The usual metric value: 1e-4 <= |v| < 1e15. Integral values there are exact as `i64`
+    // (cheaper than `trunc`, a libm call without SSE4.1); the others print in zmij's fixed
+    // notation (decimal exponents -5..=15), which never ends in `.0` for a non-integer, so
+    // the text is used as is.
+    if (1e-4..1e15).contains(&a) {
+        #[allow(clippy::cast_possible_truncation)] // |v| < 1e15
+        let i = v as i64;
+        #[allow(clippy::cast_precision_loss, clippy::float_cmp)] // exact: |i| < 2^53
+        if i as f64 == v {
+            push_i64(buf, i);
+        } else {
+            buf.extend_from_slice(zmij::Buffer::new().format_finite(v).as_bytes());
+        }
+        return;
+    }
+    push_f64_general(buf, v);
+}
+
+/// [`push_f64`] outside the usual range: zero, tiny and huge magnitudes, non-finite input.
+#[cold]
+fn push_f64_general(buf: &mut Vec<u8>, v: f64) {
     let v = finite(v).unwrap_or(0.0);
     #[allow(clippy::float_cmp)] // exact integrality test
     if v.trunc() == v && v.abs() < 1e15 {
@@ -508,6 +530,15 @@ mod tests {
             1e16,
             1e-5,
             1e-4,
+            1.000_000_000_000_000_2e-4,
+            9.999_999_999_999_999e-5,
+            999_999_999_999_999.9,
+            999_999_999_999_999.0,
+            -999_999_999_999_999.9,
+            1e15 - 0.125,
+            0.1,
+            -0.5,
+            4_503_599_627_370_495.5,
         ] {
             assert_eq!(f(v), f_ryu(v), "{v:e}");
         }
