@@ -167,7 +167,7 @@ const NO_DIMENSIONS: [(&str, &str); 0] = [];
 macro_rules! unsigned_value {
     ($($t:ty),*) => {$(
         impl Value for $t {
-            #[inline]
+            #[inline(always)] // the format's hot path is a few instructions
             fn write(&self, writer: impl ValueWriter) {
                 writer.metric(
                     [Observation::Unsigned(*self as u64)],
@@ -187,7 +187,7 @@ unsigned_value!(u8, u16, u32, u64, usize);
 macro_rules! signed_value {
     ($($t:ty),*) => {$(
         impl Value for $t {
-            #[inline]
+            #[inline(always)] // the format's hot path is a few instructions
             fn write(&self, writer: impl ValueWriter) {
                 writer.metric(
                     [Observation::Signed(*self as i64)],
@@ -207,7 +207,7 @@ signed_value!(i8, i16, i32, i64, isize);
 macro_rules! float_value {
     ($($t:ty),*) => {$(
         impl Value for $t {
-            #[inline]
+            #[inline(always)] // the format's hot path is a few instructions
             fn write(&self, writer: impl ValueWriter) {
                 writer.metric(
                     [Observation::Floating(f64::from(*self))],
@@ -225,7 +225,7 @@ macro_rules! float_value {
 float_value!(f32, f64);
 
 impl Value for bool {
-    #[inline]
+    #[inline(always)]
     fn write(&self, writer: impl ValueWriter) {
         writer.metric(
             [Observation::Unsigned(u64::from(*self))],
@@ -277,21 +277,21 @@ impl MetricValue for Observation {
 }
 
 impl Value for str {
-    #[inline]
+    #[inline(always)]
     fn write(&self, writer: impl ValueWriter) {
         writer.string(self);
     }
 }
 
 impl Value for String {
-    #[inline]
+    #[inline(always)]
     fn write(&self, writer: impl ValueWriter) {
         writer.string(self);
     }
 }
 
 impl<T: Value + ?Sized> Value for &T {
-    #[inline]
+    #[inline(always)]
     fn write(&self, writer: impl ValueWriter) {
         (**self).write(writer);
     }
@@ -301,7 +301,7 @@ impl<T: MetricValue + ?Sized> MetricValue for &T {
 }
 
 impl<T: Value> Value for Option<T> {
-    #[inline]
+    #[inline(always)]
     fn write(&self, writer: impl ValueWriter) {
         if let Some(v) = self {
             v.write(writer);

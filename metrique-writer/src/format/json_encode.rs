@@ -59,10 +59,7 @@ pub(crate) fn needs_escape(s: &[u8]) -> bool {
     let mut chunks = s.chunks_exact(8);
     for c in &mut chunks {
         let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        if has_less(x, 0x20)
-            || has_zero(x ^ (LO * b'"' as u64))
-            || has_zero(x ^ (LO * b'\\' as u64))
-        {
+        if word_needs_escape(x) {
             return true;
         }
     }
@@ -73,11 +70,57 @@ pub(crate) fn needs_escape(s: &[u8]) -> bool {
 #[inline]
 pub(crate) fn push_escaped(buf: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
+    let n = bytes.len();
+    // Short strings (most names and property values): two overlapping loads cover the whole
+    // string, are checked 8 bytes at a time and copied as one fixed-size block, without a
+    // byte loop or a `memcpy` call.
+    if (4..=16).contains(&n) {
+        let mut block = [0u8; 16];
+        let (lo, hi) = if n >= 8 {
+            let lo = u64_at(bytes, 0);
+            let hi = u64_at(bytes, n - 8);
+            block[..8].copy_from_slice(&lo.to_le_bytes());
+            block[n - 8..n].copy_from_slice(&hi.to_le_bytes());
+            (lo, hi)
+        } else {
+            let lo = u32_at(bytes, 0);
+            let hi = u32_at(bytes, n - 4);
+            block[..4].copy_from_slice(&lo.to_le_bytes());
+            block[n - 4..n].copy_from_slice(&hi.to_le_bytes());
+            let x = u64::from(lo) | (u64::from(hi) << 32);
+            (x, x)
+        };
+        if !word_needs_escape(lo) && !word_needs_escape(hi) {
+            let len = buf.len();
+            buf.extend_from_slice(&block);
+            buf.truncate(len + n);
+            return;
+        }
+        return push_escaped_slow(buf, bytes);
+    }
     if needs_escape(bytes) {
         push_escaped_slow(buf, bytes);
     } else {
         buf.extend_from_slice(bytes);
     }
+}
+
+/// The 8 bytes of `s` at `i` (`i + 8 <= s.len()`), little-endian.
+#[inline(always)]
+fn u64_at(s: &[u8], i: usize) -> u64 {
+    u64::from_le_bytes(s[i..i + 8].try_into().unwrap_or([0; 8]))
+}
+
+/// The 4 bytes of `s` at `i` (`i + 4 <= s.len()`), little-endian.
+#[inline(always)]
+fn u32_at(s: &[u8], i: usize) -> u32 {
+    u32::from_le_bytes(s[i..i + 4].try_into().unwrap_or([0; 4]))
+}
+
+/// True if one of the 8 bytes of `x` must be escaped in a JSON string.
+#[inline(always)]
+const fn word_needs_escape(x: u64) -> bool {
+    has_less(x, 0x20) || has_zero(x ^ (LO * b'"' as u64)) || has_zero(x ^ (LO * b'\\' as u64))
 }
 
 #[cold]
@@ -588,6 +631,22 @@ mod tests {
             let mut b = vec![b'x'];
             push_i64(&mut b, v);
             assert_eq!(String::from_utf8(b).unwrap(), format!("x{v}"));
+        }
+    }
+
+    #[test]
+    fn short_strings_escape_like_serde_json_at_every_length_and_position() {
+        for n in 0..=20 {
+            let plain: String = "abcdefghijklmnopqrstu"[..n].to_owned();
+            assert_eq!(esc(&plain), serde_json::to_string(&plain).unwrap());
+            for pos in 0..n {
+                for c in ['"', '\\', '\n', '\u{1}', '\u{1f}', ' ', '\u{7f}', 'é'] {
+                    let mut s: Vec<char> = plain.chars().collect();
+                    s[pos] = c;
+                    let s: String = s.into_iter().collect();
+                    assert_eq!(esc(&s), serde_json::to_string(&s).unwrap(), "{s:?}");
+                }
+            }
         }
     }
 

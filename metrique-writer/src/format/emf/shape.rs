@@ -267,9 +267,16 @@ impl Shape {
             out.extend_from_slice(block);
             out.truncate(len + n);
         } else {
-            out.extend_from_slice(&self.frags[s..e]);
+            self.push_long_frag(f, out);
         }
         n
+    }
+
+    /// [`Shape::push_frag`] for names longer than the fixed-size block.
+    #[cold]
+    #[inline(never)]
+    fn push_long_frag(&self, f: &Field, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.frags[f.frag.0 as usize..f.frag.1 as usize]);
     }
 
     /// The definitions of the metrics written before the first skip (all of them if there

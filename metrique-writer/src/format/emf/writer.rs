@@ -353,6 +353,16 @@ impl FieldWriter<'_, '_, '_> {
         let n = st.shape.push_frag(f, &mut st.vals);
         value(&mut st.vals);
         st.def_count += 1;
+        if !st.cursor.contiguous || st.record || self.w.track_names {
+            self.scalar_bookkeeping(def, hash, start, n);
+        }
+    }
+
+    /// What [`FieldWriter::scalar`] records besides the text: a definition written after a
+    /// skipped cached field, the metric's ranges (second pass), its name (validations).
+    #[inline(never)]
+    fn scalar_bookkeeping(self, def: (u32, u32), hash: u64, start: usize, n: usize) {
+        let st = &mut *self.w.st;
         if !st.cursor.contiguous {
             st.late_defs.push(def);
         }
