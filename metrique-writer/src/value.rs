@@ -120,6 +120,15 @@ pub trait ValueWriter: Sized {
     fn values<'a, V: Value + 'a>(self, values: impl IntoIterator<Item = &'a V>) {
         write_values_as_string(self, values);
     }
+
+    /// One observation with a unit, no dimensions and no flags: what the standard numeric
+    /// values write. Exactly [`ValueWriter::metric`] with those arguments (the default);
+    /// a format may override it with a shorter path.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __scalar(self, observation: Observation, unit: Unit) {
+        self.metric([observation], unit, NO_DIMENSIONS, MetricFlags::empty());
+    }
 }
 
 /// A [`Value`] that always writes a metric of unit `Self::Unit`.
@@ -169,12 +178,7 @@ macro_rules! unsigned_value {
         impl Value for $t {
             #[inline(always)] // the format's hot path is a few instructions
             fn write(&self, writer: impl ValueWriter) {
-                writer.metric(
-                    [Observation::Unsigned(*self as u64)],
-                    Unit::None,
-                    NO_DIMENSIONS,
-                    MetricFlags::empty(),
-                );
+                writer.__scalar(Observation::Unsigned(*self as u64), Unit::None);
             }
         }
         impl MetricValue for $t {
@@ -189,12 +193,7 @@ macro_rules! signed_value {
         impl Value for $t {
             #[inline(always)] // the format's hot path is a few instructions
             fn write(&self, writer: impl ValueWriter) {
-                writer.metric(
-                    [Observation::Signed(*self as i64)],
-                    Unit::None,
-                    NO_DIMENSIONS,
-                    MetricFlags::empty(),
-                );
+                writer.__scalar(Observation::Signed(*self as i64), Unit::None);
             }
         }
         impl MetricValue for $t {
@@ -209,12 +208,7 @@ macro_rules! float_value {
         impl Value for $t {
             #[inline(always)] // the format's hot path is a few instructions
             fn write(&self, writer: impl ValueWriter) {
-                writer.metric(
-                    [Observation::Floating(f64::from(*self))],
-                    Unit::None,
-                    NO_DIMENSIONS,
-                    MetricFlags::empty(),
-                );
+                writer.__scalar(Observation::Floating(f64::from(*self)), Unit::None);
             }
         }
         impl MetricValue for $t {
@@ -227,12 +221,7 @@ float_value!(f32, f64);
 impl Value for bool {
     #[inline(always)]
     fn write(&self, writer: impl ValueWriter) {
-        writer.metric(
-            [Observation::Unsigned(u64::from(*self))],
-            Unit::None,
-            NO_DIMENSIONS,
-            MetricFlags::empty(),
-        );
+        writer.__scalar(Observation::Unsigned(u64::from(*self)), Unit::None);
     }
 }
 impl MetricValue for bool {
@@ -253,13 +242,11 @@ fn nanos_f64(d: &Duration) -> f64 {
 }
 
 impl Value for Duration {
-    #[inline]
+    #[inline(always)]
     fn write(&self, writer: impl ValueWriter) {
-        writer.metric(
-            [Observation::Floating(nanos_f64(self) / 1_000_000.0)],
+        writer.__scalar(
+            Observation::Floating(nanos_f64(self) / 1_000_000.0),
             Unit::Second(crate::unit::NegativeScale::Milli),
-            NO_DIMENSIONS,
-            MetricFlags::empty(),
         );
     }
 }

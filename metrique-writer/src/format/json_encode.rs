@@ -22,16 +22,10 @@ use crate::value::{MetricFlags, Observation, Value, ValueWriter};
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
 
-/// True if any byte of `x` is zero.
+/// The high bit of each zero byte of `x` (and possibly of bytes after one).
 #[inline(always)]
-const fn has_zero(x: u64) -> bool {
-    x.wrapping_sub(LO) & !x & HI != 0
-}
-
-/// True if any byte of `x` is below `n` (`n <= 128`).
-#[inline(always)]
-const fn has_less(x: u64, n: u8) -> bool {
-    x.wrapping_sub(LO * n as u64) & !x & HI != 0
+const fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(LO) & !x & HI
 }
 
 /// `ESCAPE[b]` is 0 if byte `b` is written verbatim, otherwise the character after the `\`
@@ -59,7 +53,7 @@ pub(crate) fn needs_escape(s: &[u8]) -> bool {
     let mut chunks = s.chunks_exact(8);
     for c in &mut chunks {
         let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        if word_needs_escape(x) {
+        if escape_mask(x) != 0 {
             return true;
         }
     }
@@ -67,7 +61,7 @@ pub(crate) fn needs_escape(s: &[u8]) -> bool {
 }
 
 /// Appends the escaped contents of `s` (without quotes).
-#[inline]
+#[inline(always)]
 pub(crate) fn push_escaped(buf: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     let n = bytes.len();
@@ -76,28 +70,30 @@ pub(crate) fn push_escaped(buf: &mut Vec<u8>, s: &str) {
     // byte loop or a `memcpy` call.
     if (4..=16).contains(&n) {
         let mut block = [0u8; 16];
-        let (lo, hi) = if n >= 8 {
-            let lo = u64_at(bytes, 0);
-            let hi = u64_at(bytes, n - 8);
+        let x = if n >= 8 {
+            let (lo, hi) = (u64_at(bytes, 0), u64_at(bytes, n - 8));
             block[..8].copy_from_slice(&lo.to_le_bytes());
             block[n - 8..n].copy_from_slice(&hi.to_le_bytes());
-            (lo, hi)
+            escape_mask(lo) | escape_mask(hi)
         } else {
-            let lo = u32_at(bytes, 0);
-            let hi = u32_at(bytes, n - 4);
+            let (lo, hi) = (u32_at(bytes, 0), u32_at(bytes, n - 4));
             block[..4].copy_from_slice(&lo.to_le_bytes());
             block[n - 4..n].copy_from_slice(&hi.to_le_bytes());
-            let x = u64::from(lo) | (u64::from(hi) << 32);
-            (x, x)
+            escape_mask(u64::from(lo) | (u64::from(hi) << 32))
         };
-        if !word_needs_escape(lo) && !word_needs_escape(hi) {
+        if x == 0 {
             let len = buf.len();
             buf.extend_from_slice(&block);
             buf.truncate(len + n);
             return;
         }
-        return push_escaped_slow(buf, bytes);
     }
+    push_escaped_any(buf, bytes);
+}
+
+/// [`push_escaped`] for any length.
+#[inline(never)]
+fn push_escaped_any(buf: &mut Vec<u8>, bytes: &[u8]) {
     if needs_escape(bytes) {
         push_escaped_slow(buf, bytes);
     } else {
@@ -117,10 +113,14 @@ fn u32_at(s: &[u8], i: usize) -> u32 {
     u32::from_le_bytes(s[i..i + 4].try_into().unwrap_or([0; 4]))
 }
 
-/// True if one of the 8 bytes of `x` must be escaped in a JSON string.
+/// Non-zero if one of the 8 bytes of `x` must be escaped in a JSON string (a control
+/// character, `"` or `\\`).
 #[inline(always)]
-const fn word_needs_escape(x: u64) -> bool {
-    has_less(x, 0x20) || has_zero(x ^ (LO * b'"' as u64)) || has_zero(x ^ (LO * b'\\' as u64))
+const fn escape_mask(x: u64) -> u64 {
+    // Bytes below 0x20: like `zero_bytes`, with 0x20 subtracted from each byte.
+    (x.wrapping_sub(LO * 0x20) & !x & HI)
+        | zero_bytes(x ^ (LO * b'"' as u64))
+        | zero_bytes(x ^ (LO * b'\\' as u64))
 }
 
 #[cold]
@@ -178,12 +178,21 @@ static PAIRS: [u8; 200] = {
 
 /// Appends `v` in decimal. Numbers below 10 000 (most metric values) are written with one
 /// small constant-size copy and no division loop; larger ones go through `itoa`.
-#[inline]
+#[inline(always)]
 pub(crate) fn push_u64(buf: &mut Vec<u8>, v: u64) {
-    #[allow(clippy::cast_possible_truncation)] // bounded by the comparisons
+    #[allow(clippy::cast_possible_truncation)] // bounded by the comparison
     if v < 10 {
         buf.push(b'0' + v as u8);
-    } else if v < 100 {
+    } else {
+        push_u64_multi_digit(buf, v);
+    }
+}
+
+/// [`push_u64`] for `v >= 10`.
+#[inline(never)]
+fn push_u64_multi_digit(buf: &mut Vec<u8>, v: u64) {
+    #[allow(clippy::cast_possible_truncation)] // bounded by the comparisons
+    if v < 100 {
         let p = 2 * v as usize;
         buf.extend_from_slice(&[PAIRS[p], PAIRS[p + 1]]);
     } else if v < 10_000 {

@@ -601,6 +601,29 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
         self.general_metric(obs, unit, dims, flags);
     }
 
+    #[inline(always)]
+    fn __scalar(self, observation: Observation, unit: Unit) {
+        if self.w.e.multiplicity.is_some() || matches!(observation, Observation::Repeated { .. }) {
+            return self.general_metric(
+                std::iter::once(observation),
+                unit,
+                std::iter::empty::<(&str, &str)>().peekable(),
+                MetricFlags::empty(),
+            );
+        }
+        match observation {
+            Observation::Unsigned(v) => self.scalar(unit, |b| push_u64(b, v)),
+            Observation::Signed(v) => self.scalar(unit, |b| push_i64(b, v)),
+            Observation::Floating(v) => {
+                // NaN writes nothing; ±∞ is clamped.
+                if let Some(v) = finite(v) {
+                    self.scalar(unit, |b| push_f64(b, v));
+                }
+            }
+            Observation::Repeated { .. } => {}
+        }
+    }
+
     fn error(self, error: ValidationError) {
         self.w.e.errors.extend_mut(error.for_field(self.name));
     }
