@@ -6,6 +6,9 @@ use std::time::SystemTime;
 
 use crate::sample::SampleGroup;
 
+#[cfg(feature = "emf")]
+pub use crate::format::emf::writer::EmfWriter;
+
 /// The timestamp written by an `#[entry(timestamp)]` field.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be used as an `#[entry(timestamp)]`",

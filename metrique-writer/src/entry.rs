@@ -88,6 +88,16 @@ pub trait Entry {
     {
         BoxEntry::new(self)
     }
+
+    /// [`Entry::write`] into the EMF format's writer. Not public API: wrappers forward it and
+    /// [`BoxEntry`] overrides it, so that a boxed entry formatted as EMF makes one virtual call
+    /// into code monomorphised for that writer instead of one per field.
+    #[cfg(feature = "emf")]
+    #[doc(hidden)]
+    #[inline]
+    fn __write_emf<'a>(&'a self, writer: &mut crate::__private::EmfWriter<'_, 'a>) {
+        self.write(writer);
+    }
 }
 
 /// Receives the contents of an [`Entry`] on behalf of a format.
@@ -146,6 +156,11 @@ impl<T: Entry + ?Sized> Entry for &T {
     fn write<'a>(&'a self, writer: &mut impl EntryWriter<'a>) {
         (**self).write(writer);
     }
+    #[cfg(feature = "emf")]
+    #[inline]
+    fn __write_emf<'a>(&'a self, writer: &mut crate::__private::EmfWriter<'_, 'a>) {
+        (**self).__write_emf(writer);
+    }
     fn sample_group(&self) -> impl Iterator<Item = SampleGroupElement> {
         (**self).sample_group()
     }
@@ -166,6 +181,11 @@ impl<T: Entry + ?Sized> Entry for Box<T> {
     fn write<'a>(&'a self, writer: &mut impl EntryWriter<'a>) {
         (**self).write(writer);
     }
+    #[cfg(feature = "emf")]
+    #[inline]
+    fn __write_emf<'a>(&'a self, writer: &mut crate::__private::EmfWriter<'_, 'a>) {
+        (**self).__write_emf(writer);
+    }
     fn sample_group(&self) -> impl Iterator<Item = SampleGroupElement> {
         (**self).sample_group()
     }
@@ -174,6 +194,11 @@ impl<T: Entry + ?Sized> Entry for Box<T> {
 impl<T: Entry + ?Sized> Entry for Arc<T> {
     fn write<'a>(&'a self, writer: &mut impl EntryWriter<'a>) {
         (**self).write(writer);
+    }
+    #[cfg(feature = "emf")]
+    #[inline]
+    fn __write_emf<'a>(&'a self, writer: &mut crate::__private::EmfWriter<'_, 'a>) {
+        (**self).__write_emf(writer);
     }
     fn sample_group(&self) -> impl Iterator<Item = SampleGroupElement> {
         (**self).sample_group()

@@ -43,10 +43,18 @@ impl Entry for BoxEntry {
     fn boxed(self) -> BoxEntry {
         self
     }
+    #[cfg(feature = "emf")]
+    #[inline]
+    fn __write_emf<'a>(&'a self, writer: &mut crate::__private::EmfWriter<'_, 'a>) {
+        self.0.dyn_write_emf(writer);
+    }
 }
 
 trait DynEntry {
     fn dyn_write<'a>(&'a self, writer: &mut dyn DynEntryWriter<'a>);
+    /// The entry's own `write`, monomorphised for the EMF writer (see [`Entry::__write_emf`]).
+    #[cfg(feature = "emf")]
+    fn dyn_write_emf<'a>(&'a self, writer: &mut crate::__private::EmfWriter<'_, 'a>);
     fn dyn_sample_group(&self) -> Vec<SampleGroupElement>;
 }
 
@@ -54,6 +62,10 @@ impl<E: Entry> DynEntry for E {
     #[inline]
     fn dyn_write<'a>(&'a self, writer: &mut dyn DynEntryWriter<'a>) {
         self.write(&mut FromDyn(writer));
+    }
+    #[cfg(feature = "emf")]
+    fn dyn_write_emf<'a>(&'a self, writer: &mut crate::__private::EmfWriter<'_, 'a>) {
+        self.__write_emf(writer);
     }
     fn dyn_sample_group(&self) -> Vec<SampleGroupElement> {
         self.sample_group().collect()
@@ -194,6 +206,13 @@ impl ValueWriter for Capture<'_, '_> {
         }
         self.forward();
     }
+    #[inline]
+    fn __scalar(self, observation: Observation, unit: Unit) {
+        if let Some(name) = self.name.take() {
+            self.writer
+                .value_scalar(name, observation, unit, MetricFlags::empty());
+        }
+    }
     fn error(self, _error: ValidationError) {
         self.forward();
     }
@@ -269,7 +288,11 @@ impl<W: ValueWriter> DynValueWriter for Once<W> {
     #[inline]
     fn scalar(&mut self, observation: Observation, unit: Unit, flags: MetricFlags<'_>) {
         if let Some(w) = self.0.take() {
-            w.metric([observation], unit, NO_DIMENSIONS, flags);
+            if flags.is_empty() {
+                w.__scalar(observation, unit);
+            } else {
+                w.metric([observation], unit, NO_DIMENSIONS, flags);
+            }
         }
     }
     #[inline]
@@ -310,6 +333,10 @@ impl ValueWriter for ToDynValueWriter<'_> {
     #[inline]
     fn string(self, value: &str) {
         self.0.string(value);
+    }
+    #[inline]
+    fn __scalar(self, observation: Observation, unit: Unit) {
+        self.0.scalar(observation, unit, MetricFlags::empty());
     }
     #[inline]
     fn metric<'a>(

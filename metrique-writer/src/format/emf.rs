@@ -78,7 +78,7 @@ pub mod limits;
 mod names;
 mod sampled;
 mod shape;
-mod writer;
+pub(crate) mod writer;
 
 pub use directive::{MetricDefinition, MetricDirective, StorageResolution};
 pub use flags_impl::{

@@ -271,11 +271,16 @@ fn write_fields<'a>(
             ..EntryState::default()
         },
     };
-    entry.write(&mut w);
+    entry.__write_emf(&mut w);
     w.e
 }
 
-struct EmfWriter<'s, 'a> {
+/// The [`EntryWriter`] of the EMF format. Public (hidden) only so that [`Entry::__write_emf`]
+/// can name it: a boxed entry then writes into it through one virtual call instead of one per
+/// field.
+#[doc(hidden)]
+#[allow(missing_debug_implementations)] // not public API
+pub struct EmfWriter<'s, 'a> {
     cfg: &'s EmfConfig,
     st: &'s mut State,
     track_names: bool,
