@@ -80,6 +80,26 @@ fn boxed_entry_formats_like_the_entry_in_emf_and_json() {
     assert!(plain.contains(r#""List":[1,2,3]"#), "{plain}");
 }
 
+/// Forwards only `write`, so a boxed entry inside reaches the EMF writer through the generic
+/// per-field bridge rather than the EMF shortcut (`Entry::__write_emf`).
+struct OnlyWrite<'e>(&'e BoxEntry);
+impl Entry for OnlyWrite<'_> {
+    fn write<'a>(&'a self, w: &mut impl EntryWriter<'a>) {
+        self.0.write(w);
+    }
+}
+
+#[test]
+fn boxed_entry_formats_like_the_entry_in_emf_through_the_generic_bridge_too() {
+    let mut emf = Emf::all_validations("Ns".to_string(), vec![vec![]]);
+    let boxed = BoxEntry::new(Rich);
+    let typed = render(&mut emf, &Rich);
+    assert_eq!(render(&mut emf, &OnlyWrite(&boxed)), typed);
+    assert_eq!(render(&mut emf, &boxed), typed);
+    assert_eq!(render(&mut emf, &&boxed), typed);
+    assert_eq!(render(&mut emf, &Box::new(BoxEntry::new(Rich))), typed);
+}
+
 struct Bad;
 impl Entry for Bad {
     fn write<'a>(&'a self, w: &mut impl EntryWriter<'a>) {
