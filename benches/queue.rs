@@ -12,7 +12,7 @@
 //!
 //! `cargo bench --bench queue`; `QUEUE_BENCH_ONCE=<row>` runs one row once without criterion
 //! (for valgrind or `perf stat`): `drop_oldest`, `drop_newest`, `block`, `service_metrics`,
-//! `limit`.
+//! `limit`. `QUEUE_CAPACITY=<n>` overrides the queue capacity (default 64Ki) of the queue rows.
 
 // `criterion_group!` generates an undocumented pub fn.
 #![allow(missing_docs)]
@@ -57,7 +57,15 @@ fn producers(append: impl Fn(u64) + Sync) {
 /// Counts written and dropped entries from the queue's observer events.
 fn counting_builder(written: &Arc<AtomicU64>, dropped: &Arc<AtomicU64>) -> BackgroundQueueBuilder {
     let (w, d) = (written.clone(), dropped.clone());
-    BackgroundQueueBuilder::new().observer(move |_: &str, e: BackgroundQueueEvent| match e {
+    let cap = std::env::var("QUEUE_CAPACITY")
+        .ok()
+        .and_then(|c| c.parse().ok());
+    let b = BackgroundQueueBuilder::new();
+    let b = match cap {
+        Some(c) => b.capacity(c),
+        None => b,
+    };
+    b.observer(move |_: &str, e: BackgroundQueueEvent| match e {
         BackgroundQueueEvent::QueueOverflow { .. } => {
             d.fetch_add(1, Ordering::Relaxed);
         }

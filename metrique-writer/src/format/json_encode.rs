@@ -208,6 +208,57 @@ fn push_u64_multi_digit(buf: &mut Vec<u8>, v: u64) {
     }
 }
 
+/// Millisecond timestamps as text, reusing the ten digits of the seconds while they repeat
+/// (consecutive entries usually fall in the same second). Writes what [`push_u64`] writes.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct MillisText {
+    /// The seconds `digits` spell (0: none yet; 0 is never in the cached range).
+    secs: u64,
+    digits: [u8; 10],
+}
+
+impl MillisText {
+    /// Appends `v` in decimal.
+    #[inline]
+    pub(crate) fn push(&mut self, buf: &mut Vec<u8>, v: u64) {
+        const LO: u64 = 1_000_000_000_000;
+        if !(LO..10 * LO).contains(&v) {
+            return push_u64(buf, v);
+        }
+        let (secs, ms) = (v / 1000, (v % 1000) as usize);
+        if secs != self.secs {
+            self.digits = ten_digits(secs);
+            self.secs = secs;
+        }
+        let mut text = [0u8; 13];
+        text[..10].copy_from_slice(&self.digits);
+        #[allow(clippy::cast_possible_truncation)] // ms / 100 is one digit
+        {
+            text[10] = b'0' + (ms / 100) as u8;
+        }
+        text[11] = PAIRS[2 * (ms % 100)];
+        text[12] = PAIRS[2 * (ms % 100) + 1];
+        buf.extend_from_slice(&text);
+    }
+}
+
+/// The ten decimal digits of `v` (`10^9 <= v < 10^10`).
+fn ten_digits(v: u64) -> [u8; 10] {
+    #[allow(clippy::cast_possible_truncation)] // both parts are below 10^8
+    let (hi, lo) = ((v / 100_000_000) as usize, (v % 100_000_000) as usize);
+    let pair = |n: usize| [PAIRS[2 * n], PAIRS[2 * n + 1]];
+    let (h, l1, l2, l3, l4) = (
+        pair(hi),
+        pair(lo / 1_000_000),
+        pair(lo / 10_000 % 100),
+        pair(lo / 100 % 100),
+        pair(lo % 100),
+    );
+    [
+        h[0], h[1], l1[0], l1[1], l2[0], l2[1], l3[0], l3[1], l4[0], l4[1],
+    ]
+}
+
 /// Appends a timestamp in milliseconds in decimal, like [`push_u64`]. Every millisecond
 /// timestamp from 2001-09-09 to 2286-11-20 has 13 digits; those are written with fixed
 /// divisions and one constant-size copy instead of `itoa`'s loop.
@@ -473,6 +524,31 @@ mod tests {
         let mut b = Vec::new();
         push_string(&mut b, s);
         String::from_utf8(b).unwrap()
+    }
+
+    #[test]
+    fn millis_text_matches_push_u64_across_seconds() {
+        let mut cache = MillisText::default();
+        let mut vals = vec![0, 7, 999_999_999_999, 1_000_000_000_000, 9_999_999_999_999];
+        vals.extend([10_000_000_000_000, u64::MAX, 1_763_784_000_123]);
+        // Runs within one second, then across second and digit boundaries, back and forth.
+        for base in [1_763_784_000_000u64, 1_763_784_001_000, 1_999_999_999_000] {
+            vals.extend((0..2000).step_by(7).map(|d| base + d));
+        }
+        vals.extend([1_763_784_000_999, 1_763_784_000_998, 1_000_000_000_000]);
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..50_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            vals.push(1_000_000_000_000 + x % 9_000_000_000_000);
+        }
+        for v in vals {
+            let (mut a, mut b) = (vec![b'x'], vec![b'x']);
+            cache.push(&mut a, v);
+            push_u64(&mut b, v);
+            assert_eq!(a, b, "{v}");
+        }
     }
 
     #[test]

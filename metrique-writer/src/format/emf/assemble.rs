@@ -86,6 +86,7 @@ pub(super) fn finish_single_line(
         scratch,
         header,
         header_key,
+        millis_text,
         ..
     } = &mut *st;
     let prefix = shape.prefix_defs(cursor);
@@ -120,7 +121,7 @@ pub(super) fn finish_single_line(
             push_all_defs(out);
             out.extend_from_slice(&cfg.single_tail);
         }
-        push_millis(out, millis);
+        millis_text.push(out, millis);
         out.push(b'}');
         out.extend_from_slice(vals);
         out.extend_from_slice(props);

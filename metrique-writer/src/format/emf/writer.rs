@@ -21,7 +21,7 @@ use super::shape::{Cursor, DefKind, Shape};
 use crate::config::{AllowSplitEntries, AllowUnroutableEntries, EntryDimensions};
 use crate::entry::{Entry, EntryConfig, EntryWriter};
 use crate::format::json_encode::{
-    clean_observation, finite, push_escaped, push_f64, push_i64, push_list_elements,
+    MillisText, clean_observation, finite, push_escaped, push_f64, push_i64, push_list_elements,
     push_observation_value, push_string, push_u64,
 };
 use crate::unit::Unit;
@@ -95,6 +95,7 @@ pub(crate) struct State {
     /// length)` it was built from.
     pub(super) header: Vec<u8>,
     pub(super) header_key: Option<(u64, usize)>,
+    pub(super) millis_text: MillisText,
 }
 
 #[allow(clippy::cast_possible_truncation)] // buffer offsets: lines are capped far below 4 GiB
