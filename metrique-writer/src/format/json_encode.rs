@@ -526,6 +526,14 @@ mod tests {
         String::from_utf8(b).unwrap()
     }
 
+    /// A xorshift64 step: deterministic pseudo-random test inputs.
+    fn xorshift(x: &mut u64) -> u64 {
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+        *x
+    }
+
     #[test]
     fn millis_text_matches_push_u64_across_seconds() {
         let mut cache = MillisText::default();
@@ -537,12 +545,7 @@ mod tests {
         }
         vals.extend([1_763_784_000_999, 1_763_784_000_998, 1_000_000_000_000]);
         let mut x = 0x9e37_79b9_7f4a_7c15_u64;
-        for _ in 0..50_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            vals.push(1_000_000_000_000 + x % 9_000_000_000_000);
-        }
+        vals.extend((0..50_000).map(|_| 1_000_000_000_000 + xorshift(&mut x) % 9_000_000_000_000));
         for v in vals {
             let (mut a, mut b) = (vec![b'x'], vec![b'x']);
             cache.push(&mut a, v);
@@ -561,12 +564,7 @@ mod tests {
             1_700_000_000_007,
         ]);
         let mut x = 0x9e37_79b9_7f4a_7c15_u64;
-        for _ in 0..100_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            vals.push(1_000_000_000_000 + x % 9_000_000_000_000);
-        }
+        vals.extend((0..100_000).map(|_| 1_000_000_000_000 + xorshift(&mut x) % 9_000_000_000_000));
         for v in vals {
             let (mut a, mut b) = (Vec::new(), Vec::new());
             push_millis(&mut a, v);
@@ -628,12 +626,9 @@ mod tests {
         // Every binade, both signs, and values around the notation switches.
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..200_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let v = f64::from_bits(x);
+            let v = f64::from_bits(xorshift(&mut x));
             if v.is_finite() {
-                assert_eq!(f(v), f_ryu(v), "{v:e} ({x:#x})");
+                assert_eq!(f(v), f_ryu(v), "{v:e} ({:#x})", v.to_bits());
             }
         }
         for e in -30..=30 {

@@ -584,29 +584,15 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
         let Some(first) = it.next() else { return };
         let second = it.next();
         let mut dims = dimensions.into_iter().peekable();
-        // The common case: one plain observation, no flags, no dimensions, not sampled.
-        if second.is_none()
-            && flags.is_empty()
-            && self.w.e.multiplicity.is_none()
-            && dims.peek().is_none()
-        {
-            match first {
-                Observation::Unsigned(v) => return self.scalar(unit, |b| push_u64(b, v)),
-                Observation::Signed(v) => return self.scalar(unit, |b| push_i64(b, v)),
-                Observation::Floating(v) => {
-                    // NaN writes nothing; ±∞ is clamped.
-                    if let Some(v) = finite(v) {
-                        self.scalar(unit, |b| push_f64(b, v));
-                    }
-                    return;
-                }
-                Observation::Repeated { .. } => {}
-            }
+        // One observation, no flags, no dimensions: what `__scalar` handles.
+        if second.is_none() && flags.is_empty() && dims.peek().is_none() {
+            return self.__scalar(first, unit);
         }
         let obs = std::iter::once(first).chain(second).chain(it);
         self.general_metric(obs, unit, dims, flags);
     }
 
+    /// The common case: one plain observation, not sampled, written by [`FieldWriter::scalar`].
     #[inline(always)]
     fn __scalar(self, observation: Observation, unit: Unit) {
         if self.w.e.multiplicity.is_some() || matches!(observation, Observation::Repeated { .. }) {
