@@ -32,7 +32,10 @@ const THREADS: u64 = 2;
 
 #[path = "support/request_metrics.rs"]
 mod request_metrics;
-use request_metrics::{AZS, OPS, RequestMetrics, emf, request};
+use request_metrics::{RequestMetrics, emf, request};
+#[path = "support/hand_written.rs"]
+mod hand_written;
+use hand_written::hand_written;
 
 fn output() -> BufWriter<std::fs::File> {
     BufWriter::with_capacity(64 * 1024, tempfile::tempfile().expect("temp file"))
@@ -124,52 +127,6 @@ struct Closed {
     latency_ms: f64,
 }
 
-/// The same EMF line, hand-written (static prefix, itoa, ryu).
-fn hand_written(out: &mut Vec<u8>, c: &Closed) {
-    let i = c.i;
-    let mut ib = itoa::Buffer::new();
-    let mut fb = ryu::Buffer::new();
-    out.extend_from_slice(br#"{"_aws":{"CloudWatchMetrics":[{"Namespace":"PeerBench","Dimensions":[["Operation"]],"Metrics":[{"Name":"Latency","Unit":"Milliseconds"},{"Name":"ItemsProcessed"},{"Name":"BytesSent"},{"Name":"Retries"},{"Name":"CacheHit"},{"Name":"Success"},"#);
-    let upstream = (!i.is_multiple_of(4)).then_some(i % 5000);
-    if upstream.is_some() {
-        out.extend_from_slice(br#"{"Name":"UpstreamLatencyUs"},"#);
-    }
-    out.extend_from_slice(br#"{"Name":"Score"}]}],"Timestamp":"#);
-    out.extend_from_slice(ib.format(c.timestamp_ms).as_bytes());
-    out.extend_from_slice(br#"},"Latency":"#);
-    out.extend_from_slice(fb.format(c.latency_ms).as_bytes());
-    out.extend_from_slice(br#","ItemsProcessed":"#);
-    out.extend_from_slice(ib.format(i % 17).as_bytes());
-    out.extend_from_slice(br#","BytesSent":"#);
-    out.extend_from_slice(
-        ib.format(i.wrapping_mul(2_654_435_761) % 100_000)
-            .as_bytes(),
-    );
-    out.extend_from_slice(br#","Retries":"#);
-    out.extend_from_slice(ib.format(i % 3).as_bytes());
-    out.extend_from_slice(if i.is_multiple_of(2) {
-        br#","CacheHit":1"#
-    } else {
-        br#","CacheHit":0"#
-    });
-    out.extend_from_slice(if !i.is_multiple_of(10) {
-        br#","Success":1"#
-    } else {
-        br#","Success":0"#
-    });
-    if let Some(u) = upstream {
-        out.extend_from_slice(br#","UpstreamLatencyUs":"#);
-        out.extend_from_slice(ib.format(u).as_bytes());
-    }
-    out.extend_from_slice(br#","Score":"#);
-    out.extend_from_slice(fb.format((i % 1000) as f64 / 7.0).as_bytes());
-    out.extend_from_slice(br#","Operation":""#);
-    out.extend_from_slice(OPS[(i % 4) as usize].as_bytes());
-    out.extend_from_slice(br#"","AvailabilityZone":""#);
-    out.extend_from_slice(AZS[(i % 3) as usize].as_bytes());
-    out.extend_from_slice(b"\"}\n");
-}
-
 /// The limit: a bounded std channel (producers block) to one thread writing the hand-written
 /// line into the same kind of file.
 fn run_limit() -> Run {
@@ -181,7 +138,7 @@ fn run_limit() -> Run {
         let mut n = 0;
         for c in rx {
             buf.clear();
-            hand_written(&mut buf, &c);
+            hand_written(&mut buf, c.i, c.latency_ms, c.timestamp_ms);
             out.write_all(&buf).expect("write");
             n += 1;
         }
