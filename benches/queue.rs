@@ -5,14 +5,17 @@
 //! and flushed).
 //!
 //! Rows (one group): the typed queue under each overflow policy, the `ServiceMetrics` idiom (a
-//! `BackgroundQueue<BoxEntry>`, block policy), and the hand-written limit: the same records
-//! through a bounded std channel to one thread writing the same EMF line by hand.
+//! `BackgroundQueue<BoxEntry>`, block policy), and the limits: the hand-written one (the same
+//! records through a bounded std channel to one thread writing the same EMF line by hand), the
+//! typed queue into a `NullEntryIoStream` (what producers and the queue allow when formatting
+//! and writing cost nothing), and the producers alone (entries dropped where they are appended).
 //! Each run also prints written/s and the drop count: with `block` nothing may be dropped, with
 //! the drop policies every drop is counted (written + dropped = appended).
 //!
 //! `cargo bench --bench queue`; `QUEUE_BENCH_ONCE=<row>` runs one row once without criterion
 //! (for valgrind or `perf stat`): `drop_oldest`, `drop_newest`, `block`, `service_metrics`,
-//! `limit`. `QUEUE_CAPACITY=<n>` overrides the queue capacity (default 64Ki) of the queue rows.
+//! `limit`, `null_stream`, `producers_only`. `QUEUE_CAPACITY=<n>` overrides the queue capacity
+//! (default 64Ki) of the queue rows.
 
 // `criterion_group!` generates an undocumented pub fn.
 #![allow(missing_docs)]
@@ -23,8 +26,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use criterion::{Criterion, Throughput, criterion_group};
+use metrique::writer::sink::FlushWait;
 use metrique::writer::sink::{BackgroundQueueBuilder, BackgroundQueueEvent, OverflowPolicy};
-use metrique::writer::{AttachGlobalEntrySink, FormatExt, GlobalEntrySink};
+use metrique::writer::stream::NullEntryIoStream;
+use metrique::writer::{
+    AttachGlobalEntrySink, Entry, EntryIoStream, EntrySink, FormatExt, GlobalEntrySink,
+};
 use metrique::{RootMetric, ServiceMetrics};
 
 const BURST: u64 = 1_000_000;
@@ -85,10 +92,15 @@ const BLOCK: OverflowPolicy = OverflowPolicy::Block {
 
 /// One burst through a typed `BackgroundQueue<RootMetric<RequestMetrics>>`.
 fn run_typed(policy: OverflowPolicy) -> Run {
+    run_typed_to(policy, emf().output_to(output()))
+}
+
+/// One burst through a typed queue writing to `stream`.
+fn run_typed_to(policy: OverflowPolicy, stream: impl EntryIoStream + Send + 'static) -> Run {
     let (written, dropped) = Default::default();
     let (queue, join) = counting_builder(&written, &dropped)
         .overflow_policy(policy)
-        .build::<RootMetric<RequestMetrics>>(emf().output_to(output()));
+        .build::<RootMetric<RequestMetrics>>(stream);
     let t0 = Instant::now();
     producers(|i| drop(request(i).append_on_drop(queue.clone())));
     drop(queue);
@@ -118,6 +130,28 @@ fn run_service_metrics() -> Run {
         written.load(Ordering::Relaxed),
         dropped.load(Ordering::Relaxed),
     )
+}
+
+/// A sink that drops every entry on the producer's thread. It holds an `Arc` (never read) so
+/// that cloning it per entry costs what cloning the queue costs.
+#[derive(Clone, Default)]
+struct Discard(#[allow(dead_code)] Arc<()>);
+
+impl<E: Entry> EntrySink<E> for Discard {
+    fn append(&self, entry: E) {
+        drop(std::hint::black_box(entry));
+    }
+    fn flush_async(&self) -> FlushWait {
+        FlushWait::ready()
+    }
+}
+
+/// The producers' own cost: create, fill, close and hand over each entry, no queue.
+fn run_producers_only() -> Run {
+    let sink = Discard::default();
+    let t0 = Instant::now();
+    producers(|i| drop(request(i).append_on_drop(sink.clone())));
+    (t0.elapsed().as_secs_f64(), BURST, 0)
 }
 
 /// The record the hand-written limit sends: the closed values, no library.
@@ -169,6 +203,8 @@ fn run_row(row: &str) -> Run {
         "block" => run_typed(BLOCK),
         "service_metrics" => run_service_metrics(),
         "limit" => run_limit(),
+        "null_stream" => run_typed_to(BLOCK, NullEntryIoStream),
+        "producers_only" => run_producers_only(),
         other => panic!("unknown row {other:?}"),
     }
 }
@@ -200,6 +236,8 @@ fn bench(c: &mut Criterion) {
         "drop_newest",
         "service_metrics",
         "limit",
+        "null_stream",
+        "producers_only",
     ] {
         g.bench_function(row, |b| {
             b.iter_custom(|iters| {
