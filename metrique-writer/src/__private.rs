@@ -9,6 +9,11 @@ use crate::sample::SampleGroup;
 #[cfg(feature = "emf")]
 pub use crate::format::emf::writer::EmfWriter;
 
+/// A format moved to another thread (see [`Format::__fork`](crate::Format::__fork)): formats
+/// one entry, appending its bytes to the buffer.
+pub type ForkedFormat<T> =
+    Box<dyn FnMut(&T, &mut Vec<u8>) -> Result<(), crate::stream::IoStreamError> + Send + 'static>;
+
 /// The timestamp written by an `#[entry(timestamp)]` field.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be used as an `#[entry(timestamp)]`",

@@ -31,6 +31,15 @@ pub trait Format {
         entry: &impl Entry,
         output: &mut impl io::Write,
     ) -> Result<(), IoStreamError>;
+
+    /// Not public API: an independent copy of this format (same configuration, fresh state)
+    /// for another thread, letting a [`BackgroundQueue`](crate::sink::BackgroundQueue) format
+    /// on two threads when it falls behind. `None` (the default) keeps formatting on one thread;
+    /// formats whose output depends on earlier entries must keep the default.
+    #[doc(hidden)]
+    fn __fork<T: Entry + 'static>(&self) -> Option<crate::__private::ForkedFormat<T>> {
+        None
+    }
 }
 
 impl<F: Format + ?Sized> Format for &mut F {
@@ -40,6 +49,10 @@ impl<F: Format + ?Sized> Format for &mut F {
         output: &mut impl io::Write,
     ) -> Result<(), IoStreamError> {
         (**self).format(entry, output)
+    }
+
+    fn __fork<T: Entry + 'static>(&self) -> Option<crate::__private::ForkedFormat<T>> {
+        (**self).__fork()
     }
 }
 
@@ -69,6 +82,14 @@ impl<F: Format, W: io::Write> EntryIoStream for FormattedEntryIoStream<F, W> {
     }
     fn flush(&mut self) -> io::Result<()> {
         self.output.flush()
+    }
+
+    fn __fork_format<T: Entry + 'static>(&self) -> Option<crate::__private::ForkedFormat<T>> {
+        self.format.__fork()
+    }
+
+    fn __write_formatted(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.output.write_all(bytes)
     }
 }
 

@@ -72,6 +72,26 @@ pub trait EntryIoStream {
     /// # Errors
     /// The output's flush error.
     fn flush(&mut self) -> io::Result<()>;
+
+    /// Not public API: a copy of this stream's format for another thread (see
+    /// [`Format::__fork`](crate::Format::__fork)), whose bytes are then written in order with
+    /// [`__write_formatted`](Self::__write_formatted). `None` (the default) for streams that do
+    /// more than format and write (wrappers such as [`Tee`] or [`MergeGlobals`]).
+    #[doc(hidden)]
+    fn __fork_format<T: Entry + 'static>(&self) -> Option<crate::__private::ForkedFormat<T>> {
+        None
+    }
+
+    /// Not public API: writes entries formatted by a [`__fork_format`](Self::__fork_format)
+    /// copy, as they are, to the output.
+    ///
+    /// # Errors
+    /// The output's error; `Unsupported` for streams without a fork.
+    #[doc(hidden)]
+    fn __write_formatted(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let _ = bytes;
+        Err(io::ErrorKind::Unsupported.into())
+    }
 }
 
 impl<S: EntryIoStream + ?Sized> EntryIoStream for &mut S {
@@ -81,6 +101,12 @@ impl<S: EntryIoStream + ?Sized> EntryIoStream for &mut S {
     fn flush(&mut self) -> io::Result<()> {
         (**self).flush()
     }
+    fn __fork_format<T: Entry + 'static>(&self) -> Option<crate::__private::ForkedFormat<T>> {
+        (**self).__fork_format()
+    }
+    fn __write_formatted(&mut self, bytes: &[u8]) -> io::Result<()> {
+        (**self).__write_formatted(bytes)
+    }
 }
 
 impl<S: EntryIoStream + ?Sized> EntryIoStream for Box<S> {
@@ -89,6 +115,12 @@ impl<S: EntryIoStream + ?Sized> EntryIoStream for Box<S> {
     }
     fn flush(&mut self) -> io::Result<()> {
         (**self).flush()
+    }
+    fn __fork_format<T: Entry + 'static>(&self) -> Option<crate::__private::ForkedFormat<T>> {
+        (**self).__fork_format()
+    }
+    fn __write_formatted(&mut self, bytes: &[u8]) -> io::Result<()> {
+        (**self).__write_formatted(bytes)
     }
 }
 

@@ -205,6 +205,15 @@ impl Format for Emf {
     ) -> Result<(), IoStreamError> {
         self.format_with_multiplicity(entry, output, None)
     }
+
+    fn __fork<T: Entry + 'static>(&self) -> Option<crate::__private::ForkedFormat<T>> {
+        // Entries are independent lines: a copy with the same configuration formats the same
+        // bytes.
+        let mut emf = self.clone();
+        Some(Box::new(move |entry: &T, out: &mut Vec<u8>| {
+            emf.format(entry, out)
+        }))
+    }
 }
 
 /// Which skippable validations run.

@@ -113,6 +113,14 @@ impl Format for Json {
         }
         Ok(())
     }
+
+    fn __fork<T: Entry + 'static>(&self) -> Option<crate::__private::ForkedFormat<T>> {
+        // Every line stands alone: a fresh copy formats the same bytes.
+        let mut json = Json::default();
+        Some(Box::new(move |entry: &T, out: &mut Vec<u8>| {
+            json.format(entry, out)
+        }))
+    }
 }
 
 struct JsonWriter<'b> {

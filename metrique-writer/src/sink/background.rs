@@ -44,6 +44,7 @@ use crate::entry::{BoxEntry, Entry};
 use crate::sink::{BoxEntrySink, EntrySink, FlushWait};
 use crate::stream::EntryIoStream;
 
+mod assist;
 mod flush;
 mod shared;
 mod writer;
@@ -278,11 +279,16 @@ impl BackgroundQueueBuilder {
             .as_deref()
             .unwrap_or(&self.thread_name)
             .into();
+        let assist = match self.overflow_policy {
+            OverflowPolicy::Block { .. } => stream.__fork_format::<T>().map(assist::Assist::new),
+            _ => None,
+        };
         let shared = Arc::new(Shared::new(
             self.capacity,
             self.overflow_policy,
             name,
             self.observer,
+            assist,
         ));
         let writer = Writer::new(
             shared.clone(),

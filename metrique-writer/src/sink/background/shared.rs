@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use crossbeam_queue::ArrayQueue;
 use crossbeam_utils::CachePadded;
 
+use super::assist::{Assist, Assisting};
 use super::flush::FlushSignal;
 use super::{BackgroundQueueEvent, BackgroundQueueObserver, OverflowPolicy, QueueStats};
 use crate::rate_limit::rate_limited;
@@ -79,6 +80,9 @@ pub(super) struct Shared<T> {
     pub(super) dropped: CachePadded<AtomicU64>,
     pub(super) progress: CachePadded<Progress>,
     pub(super) ctl: Control,
+    /// Producers format their own entries when the queue is full (block policy, and a stream
+    /// whose format can be copied).
+    pub(super) assist: Option<Assist<T>>,
 }
 
 impl<T> Shared<T> {
@@ -87,6 +91,7 @@ impl<T> Shared<T> {
         policy: OverflowPolicy,
         name: Arc<str>,
         observer: Option<Arc<dyn BackgroundQueueObserver>>,
+        assist: Option<Assist<T>>,
     ) -> Self {
         Self {
             hot: CachePadded::new(Hot {
@@ -101,6 +106,7 @@ impl<T> Shared<T> {
             dropped: CachePadded::new(AtomicU64::new(0)),
             progress: CachePadded::default(),
             ctl: Control::default(),
+            assist,
         }
     }
 
@@ -213,6 +219,19 @@ impl<T> Shared<T> {
     #[cold]
     #[inline(never)]
     fn push_blocking(&self, mut entry: T, timeout: Duration) {
+        if let Some(assist) = &self.assist {
+            match assist.try_format(entry) {
+                Assisting::Done => {
+                    self.wake_writer();
+                    return;
+                }
+                Assisting::Closed => {
+                    self.count_drops(1, DropCause::Shutdown);
+                    return;
+                }
+                Assisting::Busy(e) => entry = e,
+            }
+        }
         let deadline = Instant::now().checked_add(timeout);
         self.ctl.waiting.fetch_add(1, Ordering::SeqCst);
         self.unpark_writer_always();
@@ -318,11 +337,15 @@ impl<T> Shared<T> {
         let popped = p.popped.load(Ordering::Relaxed);
         let queued = self.queue.len() as u64;
         let mut dropped = self.dropped.load(Ordering::Relaxed);
+        let assisted = self
+            .assist
+            .as_ref()
+            .map_or(0, |a| a.entries.load(Ordering::Relaxed));
         // Entries that raced past `closed` after the writer's last pop will never be written.
         let stranded = if exited { queued } else { 0 };
         dropped += stranded;
         QueueStats {
-            appended: popped + dropped + queued - stranded,
+            appended: popped + assisted + dropped + queued - stranded,
             dropped,
             written: p.written.load(Ordering::Relaxed),
             io_errors: p.io_errors.load(Ordering::Relaxed),

@@ -48,6 +48,8 @@ pub(super) struct Writer<T, S> {
     idle: Duration,
     /// Flush requests picked up, with the `popped` count that satisfies them.
     flushes: Vec<(u64, Arc<FlushSignal>)>,
+    /// The buffer handed to producers for their next formatted lines (see [`super::assist`]).
+    assist_spare: Vec<u8>,
 }
 
 impl<T: Entry, S: EntryIoStream> Writer<T, S> {
@@ -65,6 +67,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
             last_flush: Instant::now(),
             idle: Duration::ZERO,
             flushes: Vec::new(),
+            assist_spare: Vec::new(),
         }
     }
 
@@ -83,7 +86,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
                 self.flush(true);
                 continue;
             }
-            if !self.shared.queue.is_empty() {
+            if !self.shared.queue.is_empty() || self.assist_pending() {
                 continue;
             }
             // Idle. Exit if every producer is gone (the join handle was forgotten).
@@ -115,6 +118,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
                 drop(entry);
                 n += 1;
             }
+            self.write_assisted(false);
             self.publish();
             self.shared.notify_space();
             if n < BATCH {
@@ -148,25 +152,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
                     tracing::error!(queue, error = %e, "metrique background queue: writing an entry failed")
                 );
             }
-            Ok(Err(IoStreamError::Validation(e))) => {
-                self.validation_errors += 1;
-                self.unreported.validation_errors += 1;
-                let queue = &*self.shared.hot.name;
-                rate_limited!(
-                    Duration::from_secs(1),
-                    tracing::error!(queue, error = %e, "metrique background queue: invalid entry not written")
-                );
-                if !tracing::dispatcher::has_been_set() {
-                    // Nobody would see the log: say so in-band, where the metrics go.
-                    let report = MetriqueValidationError::new(
-                        "metric entry could not be formatted correctly, call tracing_subscriber::fmt::init to see more detailed information",
-                    );
-                    let stream = &mut self.stream;
-                    if let Ok(Ok(())) = catch_unwind(AssertUnwindSafe(|| stream.next(&report))) {
-                        self.dirty = true;
-                    }
-                }
-            }
+            Ok(Err(IoStreamError::Validation(e))) => self.invalid_entry(&e),
             Err(_) => {
                 self.io_errors += 1;
                 self.unreported.io_errors += 1;
@@ -178,6 +164,94 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
                         "metrique background queue: the stream panicked while writing an entry"
                     )
                 );
+            }
+        }
+    }
+
+    /// Producers formatted lines that wait to be written (see [`super::assist`]).
+    fn assist_pending(&self) -> bool {
+        self.shared
+            .assist
+            .as_ref()
+            .is_some_and(|a| a.pending.load(Ordering::SeqCst))
+    }
+
+    /// Writes the lines producers formatted; with `close`, the last ones (shutdown).
+    fn write_assisted(&mut self, close: bool) {
+        let Some(assist) = &self.shared.assist else {
+            return;
+        };
+        if !close && !assist.pending.load(Ordering::Relaxed) {
+            return;
+        }
+        let taken = assist.take(std::mem::take(&mut self.assist_spare), close);
+        if taken.formatted > 0 {
+            let stream = &mut self.stream;
+            let bytes = &taken.bytes;
+            match catch_unwind(AssertUnwindSafe(|| stream.__write_formatted(bytes))) {
+                Ok(Ok(())) => {
+                    self.written += taken.formatted;
+                    self.unreported.written += taken.formatted;
+                    self.dirty = true;
+                }
+                result => {
+                    self.io_errors += taken.formatted;
+                    self.unreported.io_errors += taken.formatted;
+                    let queue = &*self.shared.hot.name;
+                    match result {
+                        Ok(Err(e)) => rate_limited!(
+                            Duration::from_secs(1),
+                            tracing::error!(queue, error = %e, "metrique background queue: writing entries failed")
+                        ),
+                        _ => rate_limited!(
+                            Duration::from_secs(1),
+                            tracing::error!(
+                                queue,
+                                "metrique background queue: the stream panicked while writing entries"
+                            )
+                        ),
+                    }
+                }
+            }
+        }
+        if taken.failed > 0 {
+            self.io_errors += taken.failed;
+            self.unreported.io_errors += taken.failed;
+            let queue = &*self.shared.hot.name;
+            rate_limited!(
+                Duration::from_secs(1),
+                tracing::error!(
+                    queue,
+                    "metrique background queue: formatting an entry failed or panicked"
+                )
+            );
+        }
+        for e in &taken.invalid {
+            self.invalid_entry(e);
+        }
+        // Keep memory bounded after a burst.
+        if taken.bytes.capacity() <= 1 << 20 {
+            self.assist_spare = taken.bytes;
+        }
+    }
+
+    /// Counts and reports an entry the format rejected.
+    fn invalid_entry(&mut self, e: &crate::validate::ValidationError) {
+        self.validation_errors += 1;
+        self.unreported.validation_errors += 1;
+        let queue = &*self.shared.hot.name;
+        rate_limited!(
+            Duration::from_secs(1),
+            tracing::error!(queue, error = %e, "metrique background queue: invalid entry not written")
+        );
+        if !tracing::dispatcher::has_been_set() {
+            // Nobody would see the log: say so in-band, where the metrics go.
+            let report = MetriqueValidationError::new(
+                "metric entry could not be formatted correctly, call tracing_subscriber::fmt::init to see more detailed information",
+            );
+            let stream = &mut self.stream;
+            if let Ok(Ok(())) = catch_unwind(AssertUnwindSafe(|| stream.next(&report))) {
+                self.dirty = true;
             }
         }
     }
@@ -237,6 +311,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
         let mut spins = 0u32;
         loop {
             if !self.shared.queue.is_empty()
+                || self.assist_pending()
                 || self.shared.ctl.shutdown.load(Ordering::Relaxed)
                 || self.shared.ctl.flush_requested.load(Ordering::Relaxed)
             {
@@ -260,6 +335,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
         fence(Ordering::SeqCst);
         let ctl = &self.shared.ctl;
         if self.shared.queue.is_empty()
+            && !self.assist_pending()
             && !ctl.shutdown.load(Ordering::SeqCst)
             && !ctl.flush_requested.load(Ordering::SeqCst)
         {
@@ -274,6 +350,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
 
     /// Flushes the stream; `periodic` flushes also report queue health.
     fn flush(&mut self, periodic: bool) {
+        self.write_assisted(false);
         if self.dirty {
             let stream = &mut self.stream;
             let result = catch_unwind(AssertUnwindSafe(|| stream.flush()));
@@ -366,6 +443,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
             );
             self.shared.count_drops(left, DropCause::Shutdown);
         }
+        self.write_assisted(true);
         self.dirty = true;
         self.flush(true);
         // `Drop` completes the flush waiters; then the stream is dropped (closed).
