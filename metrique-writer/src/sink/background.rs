@@ -9,7 +9,8 @@
 //! # Back-pressure
 //! When producers outrun the writer, the [`OverflowPolicy`] decides: drop the oldest queued
 //! entry (the default; `append` never blocks), drop the new entry, or block the producer for up
-//! to a timeout. Every dropped entry is counted ([`BackgroundQueue::stats`]) and reported
+//! to a timeout (a blocked producer formats its own entry when it can, see
+//! [`OverflowPolicy::Block`]). Every dropped entry is counted ([`BackgroundQueue::stats`]) and reported
 //! ([`BackgroundQueueEvent::QueueOverflow`], one event per entry).
 //!
 //! # Shutdown
@@ -68,6 +69,13 @@ pub enum OverflowPolicy {
     DropNewest,
     /// Block the producer until there is room or `timeout` passes (then drop the entry). Use
     /// when losing entries is worse than slowing the producers down, e.g. batch jobs.
+    ///
+    /// When the stream's format can be copied (an [`Emf`](crate::format::emf::Emf) or
+    /// [`Json`](crate::format::json::Json) bound with `output_to`), a producer that finds the
+    /// queue full first tries to format its entry itself, into a buffer the writer thread
+    /// writes out, instead of waiting: formatting then runs on more than one core. One producer
+    /// formats at a time and the buffer is bounded (4 MiB); otherwise it waits as above. Such
+    /// lines may reach the output ahead of entries still queued.
     Block {
         /// The longest an `append` waits.
         timeout: Duration,
