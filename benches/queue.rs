@@ -48,8 +48,9 @@ fn output() -> BufWriter<std::fs::File> {
     BufWriter::with_capacity(64 * 1024, tempfile::tempfile().expect("temp file"))
 }
 
-/// Seconds until everything was written, entries written, entries dropped.
-type Run = (f64, u64, u64);
+/// Seconds until everything was written, entries written, entries dropped, entries formatted
+/// by their producers.
+type Run = (f64, u64, u64, u64);
 
 fn producers(append: impl Fn(u64) + Sync) {
     std::thread::scope(|s| {
@@ -97,30 +98,45 @@ fn run_typed(policy: OverflowPolicy) -> Run {
 
 /// One burst through a typed queue writing to `stream`.
 fn run_typed_to(policy: OverflowPolicy, stream: impl EntryIoStream + Send + 'static) -> Run {
+    run_typed_with(policy, stream, true)
+}
+
+/// One burst through a typed queue writing to `stream`; `clone` clones the queue per entry
+/// (as `bench-peer` does), otherwise entries are appended through a shared reference.
+fn run_typed_with(
+    policy: OverflowPolicy,
+    stream: impl EntryIoStream + Send + 'static,
+    clone: bool,
+) -> Run {
     let (written, dropped) = Default::default();
     let (queue, join) = counting_builder(&written, &dropped)
         .overflow_policy(policy)
         .build::<RootMetric<RequestMetrics>>(stream);
     let t0 = Instant::now();
-    producers(|i| drop(request(i).append_on_drop(queue.clone())));
-    drop(queue);
+    if clone {
+        producers(|i| drop(request(i).append_on_drop(queue.clone())));
+    } else {
+        // `append_on_drop` wants a `'static` sink: leak one handle per run (a few bytes).
+        let shared: &'static _ = Box::leak(Box::new(queue.clone()));
+        producers(|i| drop(request(i).append_on_drop(shared)));
+    }
     drop(join);
     let secs = t0.elapsed().as_secs_f64();
     (
         secs,
         written.load(Ordering::Relaxed),
         dropped.load(Ordering::Relaxed),
+        queue.stats().formatted_by_producers,
     )
 }
 
 /// One burst through `ServiceMetrics` attached to a `BackgroundQueue<BoxEntry>` (block policy).
 fn run_service_metrics() -> Run {
     let (written, dropped) = Default::default();
-    let attach = ServiceMetrics::attach(
-        counting_builder(&written, &dropped)
-            .overflow_policy(BLOCK)
-            .build::<metrique::writer::BoxEntry>(emf().output_to(output())),
-    );
+    let (queue, join) = counting_builder(&written, &dropped)
+        .overflow_policy(BLOCK)
+        .build::<metrique::writer::BoxEntry>(emf().output_to(output()));
+    let attach = ServiceMetrics::attach((queue.clone(), join));
     let t0 = Instant::now();
     producers(|i| drop(request(i).append_on_drop(ServiceMetrics::sink())));
     drop(attach); // flushes and joins
@@ -129,6 +145,7 @@ fn run_service_metrics() -> Run {
         secs,
         written.load(Ordering::Relaxed),
         dropped.load(Ordering::Relaxed),
+        queue.stats().formatted_by_producers,
     )
 }
 
@@ -151,7 +168,7 @@ fn run_producers_only() -> Run {
     let sink = Discard::default();
     let t0 = Instant::now();
     producers(|i| drop(request(i).append_on_drop(sink.clone())));
-    (t0.elapsed().as_secs_f64(), BURST, 0)
+    (t0.elapsed().as_secs_f64(), BURST, 0, 0)
 }
 
 /// The record the hand-written limit sends: the closed values, no library.
@@ -193,7 +210,38 @@ fn run_limit() -> Run {
     });
     drop(tx);
     let n = consumer.join().expect("consumer");
-    (t0.elapsed().as_secs_f64(), n, 0)
+    (t0.elapsed().as_secs_f64(), n, 0, 0)
+}
+
+/// The limit (bench-peer's `baseline local-format`): each producer writes the
+/// hand-written line into its own 64 KiB chunk and appends full chunks to the shared file under
+/// a mutex, so formatting runs on every producer's core and no entry crosses threads.
+fn run_local_format() -> Run {
+    let out = std::sync::Mutex::new(output());
+    let t0 = Instant::now();
+    std::thread::scope(|s| {
+        for t in 0..THREADS {
+            let out = &out;
+            s.spawn(move || {
+                let mut chunk = Vec::with_capacity(64 * 1024 + 1024);
+                for i in (t * BURST / THREADS)..((t + 1) * BURST / THREADS) {
+                    let timestamp = SystemTime::now();
+                    let start = Instant::now();
+                    let ts_ms = timestamp
+                        .duration_since(UNIX_EPOCH)
+                        .map_or(0, |d| d.as_millis() as u64);
+                    hand_written(&mut chunk, i, start.elapsed().as_secs_f64() * 1e3, ts_ms);
+                    if chunk.len() >= 64 * 1024 {
+                        out.lock().expect("lock").write_all(&chunk).expect("write");
+                        chunk.clear();
+                    }
+                }
+                out.lock().expect("lock").write_all(&chunk).expect("write");
+            });
+        }
+    });
+    out.into_inner().expect("lock").flush().expect("flush");
+    (t0.elapsed().as_secs_f64(), BURST, 0, BURST)
 }
 
 fn run_row(row: &str) -> Run {
@@ -201,17 +249,19 @@ fn run_row(row: &str) -> Run {
         "drop_oldest" => run_typed(OverflowPolicy::DropOldest),
         "drop_newest" => run_typed(OverflowPolicy::DropNewest),
         "block" => run_typed(BLOCK),
+        "block_borrowed" => run_typed_with(BLOCK, emf().output_to(output()), false),
         "service_metrics" => run_service_metrics(),
         "limit" => run_limit(),
+        "local_format" => run_local_format(),
         "null_stream" => run_typed_to(BLOCK, NullEntryIoStream),
         "producers_only" => run_producers_only(),
         other => panic!("unknown row {other:?}"),
     }
 }
 
-fn report(row: &str, (secs, written, dropped): Run) {
+fn report(row: &str, (secs, written, dropped, by_producers): Run) {
     eprintln!(
-        "{row}: {:.2} M written/s, {written} written, {dropped} dropped, {:.0} ms",
+        "{row}: {:.2} M written/s, {written} written, {dropped} dropped, {by_producers} formatted by producers, {:.0} ms",
         written as f64 / secs / 1e6,
         secs * 1e3
     );

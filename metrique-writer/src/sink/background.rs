@@ -7,10 +7,13 @@
 //! of work, and reports its health to an optional [observer](BackgroundQueueBuilder::observer).
 //!
 //! # Back-pressure
-//! When producers outrun the writer, the [`OverflowPolicy`] decides: drop the oldest queued
-//! entry (the default; `append` never blocks), drop the new entry, or block the producer for up
-//! to a timeout (a blocked producer formats its own entry when it can, see
-//! [`OverflowPolicy::Block`]). Every dropped entry is counted ([`BackgroundQueue::stats`]) and reported
+//! One writer thread formats at one core's speed. When producers outrun it (half the capacity
+//! is waiting, or the queue is full) and the stream's format can be copied, producers format
+//! their own entries into buffers the writer thread writes out, so formatting runs on every
+//! producer's core (see [`BackgroundQueueBuilder::producer_formatting`]; on by default). When
+//! that is not possible either, the [`OverflowPolicy`] decides: drop the oldest queued entry
+//! (the default; `append` never blocks), drop the new entry, or block the producer for up to a
+//! timeout. Every dropped entry is counted ([`BackgroundQueue::stats`]) and reported
 //! ([`BackgroundQueueEvent::QueueOverflow`], one event per entry).
 //!
 //! # Shutdown
@@ -56,7 +59,8 @@ use writer::{Writer, WriterConfig};
 const DEFAULT_CAPACITY: usize = 64 * 1024;
 const DEFAULT_THREAD_NAME: &str = "metric-background-queue";
 
-/// What [`BackgroundQueue::append`] does when the queue is full.
+/// What [`BackgroundQueue::append`] does when the queue is full and the producer cannot format
+/// the entry itself (see [`BackgroundQueueBuilder::producer_formatting`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum OverflowPolicy {
@@ -69,13 +73,6 @@ pub enum OverflowPolicy {
     DropNewest,
     /// Block the producer until there is room or `timeout` passes (then drop the entry). Use
     /// when losing entries is worse than slowing the producers down, e.g. batch jobs.
-    ///
-    /// When the stream's format can be copied (an [`Emf`](crate::format::emf::Emf) or
-    /// [`Json`](crate::format::json::Json) bound with `output_to`), a producer that finds the
-    /// queue full first tries to format its entry itself, into a buffer the writer thread
-    /// writes out, instead of waiting: formatting then runs on more than one core. One producer
-    /// formats at a time and the buffer is bounded (4 MiB); otherwise it waits as above. Such
-    /// lines may reach the output ahead of entries still queued.
     Block {
         /// The longest an `append` waits.
         timeout: Duration,
@@ -161,6 +158,10 @@ pub struct QueueStats {
     pub validation_errors: u64,
     /// Entries waiting to be written.
     pub queued: u64,
+    /// Entries their producers formatted because the writer thread was behind (see
+    /// [`BackgroundQueueBuilder::producer_formatting`]); part of `appended`, and of `written`
+    /// once written. A back-pressure signal: steadily growing, the writer cannot keep up.
+    pub formatted_by_producers: u64,
 }
 
 /// Configures and starts a [`BackgroundQueue`].
@@ -173,6 +174,7 @@ pub struct BackgroundQueueBuilder {
     metric_name: Option<String>,
     observer: Option<Arc<dyn BackgroundQueueObserver>>,
     overflow_policy: OverflowPolicy,
+    producer_formatting: bool,
 }
 
 impl fmt::Debug for BackgroundQueueBuilder {
@@ -185,6 +187,7 @@ impl fmt::Debug for BackgroundQueueBuilder {
             .field("metric_name", &self.metric_name)
             .field("observer", &self.observer.is_some())
             .field("overflow_policy", &self.overflow_policy)
+            .field("producer_formatting", &self.producer_formatting)
             .finish()
     }
 }
@@ -197,7 +200,8 @@ impl Default for BackgroundQueueBuilder {
 
 impl BackgroundQueueBuilder {
     /// Defaults: capacity 65,536 entries, flush every second, 30 s to drain on shutdown, thread
-    /// `"metric-background-queue"`, [`OverflowPolicy::DropOldest`], no observer.
+    /// `"metric-background-queue"`, [`OverflowPolicy::DropOldest`], producers format while the
+    /// writer is behind, no observer.
     pub fn new() -> Self {
         Self {
             capacity: DEFAULT_CAPACITY,
@@ -207,6 +211,7 @@ impl BackgroundQueueBuilder {
             metric_name: None,
             observer: None,
             overflow_policy: OverflowPolicy::DropOldest,
+            producer_formatting: true,
         }
     }
 
@@ -269,6 +274,30 @@ impl BackgroundQueueBuilder {
         self
     }
 
+    /// Whether producers format their own entries while the writer thread is behind (default
+    /// `true`).
+    ///
+    /// One writer thread formats at one core's speed. With this on, and a stream whose format
+    /// can be copied (an [`Emf`](crate::format::emf::Emf) or [`Json`](crate::format::json::Json)
+    /// bound with `output_to`; wrappers such as `tee` cannot), an `append` made while at least
+    /// half the capacity is waiting, or while the queue is full, formats the entry on the
+    /// producer's thread into one of a few buffers (one per core, 4 to 8, 1 MiB each) that the
+    /// writer thread writes out between batches. The producer pays one entry's formatting (about
+    /// a microsecond) and never waits for it: a buffer in use or full is skipped, and when none
+    /// is free the entry is queued and the [`OverflowPolicy`] applies. Under overload this
+    /// spreads formatting over the producers' cores and replaces drops (or blocking) with that
+    /// work; [`QueueStats::formatted_by_producers`] counts it.
+    ///
+    /// Lines formatted by producers may reach the output ahead of entries still queued; each
+    /// line stays whole, and flushes, shutdown and the counters cover both paths.
+    ///
+    /// Turn it off to keep all formatting on the writer thread and every entry in queue order.
+    #[must_use]
+    pub fn producer_formatting(mut self, on: bool) -> Self {
+        self.producer_formatting = on;
+        self
+    }
+
     /// Starts the writer thread for `stream`.
     ///
     /// Give the stream a large buffer (`BufWriter`): the thread flushes it itself.
@@ -287,9 +316,10 @@ impl BackgroundQueueBuilder {
             .as_deref()
             .unwrap_or(&self.thread_name)
             .into();
-        let assist = match self.overflow_policy {
-            OverflowPolicy::Block { .. } => stream.__fork_format::<T>().map(assist::Assist::new),
-            _ => None,
+        let assist = if self.producer_formatting {
+            assist::Assist::new(assist::slot_count(), || stream.__fork_format::<T>())
+        } else {
+            None
         };
         let shared = Arc::new(Shared::new(
             self.capacity,

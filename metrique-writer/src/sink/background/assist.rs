@@ -1,27 +1,40 @@
-//! Producers formatting their own entries while the queue is full under
-//! [`OverflowPolicy::Block`](super::OverflowPolicy::Block).
+//! Producers formatting their own entries while the writer thread is behind.
 //!
-//! One writer thread formats at one core's speed; past that, a blocked producer would sleep
-//! until the writer frees room. Instead, if the stream's format can be copied
-//! ([`EntryIoStream::__fork_format`](crate::EntryIoStream::__fork_format)), the producer
-//! formats its entry itself, where the entry is still in its cache, into a shared buffer that
-//! the writer thread writes out between batches. Formatting then runs on as many cores as there
-//! are blocked producers, with no extra thread. One producer formats at a time (the others wait
-//! as before), and the buffer is bounded ([`MAX_BYTES`]).
+//! One writer thread formats at one core's speed; past that, producers would queue entries
+//! faster than they are written until the [`OverflowPolicy`](super::OverflowPolicy) drops or
+//! blocks them. Instead, when the stream's format can be copied
+//! ([`EntryIoStream::__fork_format`](crate::EntryIoStream::__fork_format)) and the writer is
+//! behind (see `Hot::behind` in `shared`), a producer formats its entry itself, where the entry
+//! is still in its cache, into one of a few buffers the writer thread writes out between
+//! batches. Formatting then runs on as many cores as there are producers, with no extra thread
+//! and no entry crossing threads.
+//!
+//! Each buffer has its own copy of the format behind its own lock; a producer takes the first
+//! free one starting from a per-thread index (`try_lock`, never waits) and falls back to the
+//! queue when all are busy or full ([`SLOT_BYTES`]). Memory stays bounded: the queue's capacity
+//! plus [`SLOT_BYTES`] per buffer.
 //!
 //! Lines formatted here can reach the output before entries still queued (from any thread);
 //! each line is whole, and flushes, shutdown and the counters cover both paths.
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError, TryLockError};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
+
+use crossbeam_utils::CachePadded;
 
 use crate::__private::ForkedFormat;
 use crate::stream::IoStreamError;
 use crate::validate::ValidationError;
 
-/// Formatted bytes waiting for the writer, past which producers wait instead.
-const MAX_BYTES: usize = 4 << 20;
+/// Formatted bytes a buffer holds before producers fall back to the queue.
+pub(super) const SLOT_BYTES: usize = 1 << 20;
+
+/// Buffers (and format copies) per queue: enough for every core to format at once.
+pub(super) fn slot_count() -> usize {
+    std::thread::available_parallelism().map_or(4, |n| n.get().clamp(4, 8))
+}
 
 /// Entries producers formatted since the writer last took them.
 #[derive(Default)]
@@ -35,63 +48,101 @@ pub(super) struct Assisted {
     pub(super) failed: u64,
 }
 
-struct Inner<T> {
+struct Slot<T> {
     format: ForkedFormat<T>,
     out: Assisted,
+    /// Entries formatted (or rejected) here so far.
+    total: u64,
     /// The writer has taken the last bytes (shutdown): nothing more is accepted.
     closed: bool,
 }
 
-/// What producers need to format: a copy of the format and the shared buffer.
+/// What producers need to format: copies of the format and their buffers.
 pub(super) struct Assist<T> {
-    inner: Mutex<Inner<T>>,
-    /// Bytes are waiting (set by producers, cleared by the writer when it takes them).
+    slots: Box<[CachePadded<Mutex<Slot<T>>>]>,
+    /// Bytes are waiting (set by producers, cleared by the writer before it takes them).
     pub(super) pending: AtomicBool,
-    /// Entries formatted (or rejected) by producers so far.
-    pub(super) entries: AtomicU64,
 }
 
 /// What [`Assist::try_format`] did with the entry.
-pub(super) enum Assisting<T> {
+pub(super) enum Assisting {
     /// Formatted (or rejected by the format, and counted).
     Done,
-    /// Another producer is formatting, or the buffer is full: wait as usual.
-    Busy(T),
-    /// The writer has shut down: the entry was dropped; count it.
+    /// Every buffer is in use or full: queue the entry as usual.
+    Busy,
+    /// The writer has shut down: nothing was written; count the entry as dropped.
     Closed,
 }
 
-impl<T> Assist<T> {
-    pub(super) fn new(format: ForkedFormat<T>) -> Self {
-        Self {
-            inner: Mutex::new(Inner {
-                format,
-                out: Assisted::default(),
-                closed: false,
-            }),
-            pending: AtomicBool::new(false),
-            entries: AtomicU64::new(0),
+/// Spreads threads over the buffers: each thread starts its search at its own index.
+fn thread_index() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static INDEX: Cell<usize> = const { Cell::new(usize::MAX) };
+    }
+    INDEX.with(|i| {
+        if i.get() == usize::MAX {
+            i.set(NEXT.fetch_add(1, Ordering::Relaxed) & (usize::MAX >> 1));
         }
+        i.get()
+    })
+}
+
+impl<T> Assist<T> {
+    /// One buffer per format copy `fork` makes, `count` of them; `None` if the format cannot be
+    /// copied.
+    pub(super) fn new(
+        count: usize,
+        mut fork: impl FnMut() -> Option<ForkedFormat<T>>,
+    ) -> Option<Self> {
+        let slots = (0..count.max(1))
+            .map(|_| {
+                fork().map(|format| {
+                    CachePadded::new(Mutex::new(Slot {
+                        format,
+                        out: Assisted::default(),
+                        total: 0,
+                        closed: false,
+                    }))
+                })
+            })
+            .collect::<Option<Box<[_]>>>()?;
+        Some(Self {
+            slots,
+            pending: AtomicBool::new(false),
+        })
     }
 
-    /// Formats `entry` into the shared buffer unless another producer is formatting or the
-    /// buffer is full. Never blocks.
-    pub(super) fn try_format(&self, entry: T) -> Assisting<T> {
-        let mut guard = match self.inner.try_lock() {
-            Ok(g) => g,
-            Err(TryLockError::WouldBlock) => return Assisting::Busy(entry),
-            Err(TryLockError::Poisoned(p)) => p.into_inner(),
-        };
-        if guard.closed {
-            return Assisting::Closed;
+    /// How many buffers the writer has to look at.
+    pub(super) fn slots(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Formats `entry` into the first free buffer. Never blocks.
+    pub(super) fn try_format(&self, entry: &T) -> Assisting {
+        let n = self.slots.len();
+        let start = thread_index() % n;
+        for k in 0..n {
+            let guard = match self.slots[(start + k) % n].try_lock() {
+                Ok(g) => g,
+                Err(TryLockError::WouldBlock) => continue,
+                Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            };
+            if guard.closed {
+                return Assisting::Closed;
+            }
+            if guard.out.bytes.len() < SLOT_BYTES {
+                return self.format_in(guard, entry);
+            }
         }
-        if guard.out.bytes.len() >= MAX_BYTES {
-            return Assisting::Busy(entry);
-        }
-        let Inner { format, out, .. } = &mut *guard;
+        Assisting::Busy
+    }
+
+    fn format_in(&self, mut guard: MutexGuard<'_, Slot<T>>, entry: &T) -> Assisting {
+        let Slot { format, out, .. } = &mut *guard;
         let start = out.bytes.len();
         let bytes = &mut out.bytes;
-        match catch_unwind(AssertUnwindSafe(|| format(&entry, bytes))) {
+        match catch_unwind(AssertUnwindSafe(|| format(entry, bytes))) {
             Ok(Ok(())) => out.formatted += 1,
             Ok(Err(IoStreamError::Validation(e))) => {
                 out.bytes.truncate(start);
@@ -102,21 +153,29 @@ impl<T> Assist<T> {
                 out.failed += 1;
             }
         }
-        self.entries.fetch_add(1, Ordering::Relaxed);
-        // SeqCst: ordered with the writer's `sleeping` flag like a queue push (see `shared`).
-        self.pending.store(true, Ordering::SeqCst);
-        drop(guard);
-        drop(entry);
+        guard.total += 1;
+        // Written only when clear: producers formatting back to back would otherwise fight over
+        // the flag's cache line. Read under the buffer's lock, so if the writer took this buffer
+        // after clearing the flag, this read sees the clear. SeqCst: ordered with the writer's
+        // `sleeping` flag like a queue push (see `shared`); a producer that finds it set relies on
+        // the store of the producer that set it.
+        if !self.pending.load(Ordering::Relaxed) {
+            self.pending.store(true, Ordering::SeqCst);
+        }
         Assisting::Done
     }
 
-    /// Takes what producers formatted, leaving `spare` (cleared) in its place; with `close`,
-    /// accepts nothing afterwards.
-    pub(super) fn take(&self, mut spare: Vec<u8>, close: bool) -> Assisted {
+    /// Takes what producers formatted into buffer `index`, leaving `spare` (cleared) in its
+    /// place; with `close`, the buffer accepts nothing afterwards.
+    ///
+    /// Clear [`pending`](Self::pending) before taking from the buffers: a producer sets it
+    /// after its bytes are in, so bytes missed by this round are seen by the next.
+    pub(super) fn take(&self, index: usize, mut spare: Vec<u8>, close: bool) -> Assisted {
         spare.clear();
-        let mut guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut guard = self.slots[index]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         guard.closed |= close;
-        self.pending.store(false, Ordering::Relaxed);
         std::mem::replace(
             &mut guard.out,
             Assisted {
@@ -124,5 +183,13 @@ impl<T> Assist<T> {
                 ..Assisted::default()
             },
         )
+    }
+
+    /// Entries producers formatted (or had rejected) so far.
+    pub(super) fn total(&self) -> u64 {
+        self.slots
+            .iter()
+            .map(|s| s.lock().unwrap_or_else(PoisonError::into_inner).total)
+            .sum()
     }
 }

@@ -30,6 +30,9 @@ use crate::sink::FlushWait;
 pub(super) struct Hot {
     pub(super) closed: AtomicBool,
     pub(super) sleeping: AtomicBool,
+    /// The writer thread is behind: producers format their own entries if they can (see
+    /// [`super::assist`]). Set and cleared by the writer after a batch, only when it changes.
+    pub(super) behind: AtomicBool,
     pub(super) policy: OverflowPolicy,
     pub(super) writer: OnceLock<Thread>,
     pub(super) observer: Option<Arc<dyn BackgroundQueueObserver>>,
@@ -97,6 +100,7 @@ impl<T> Shared<T> {
             hot: CachePadded::new(Hot {
                 closed: AtomicBool::new(false),
                 sleeping: AtomicBool::new(false),
+                behind: AtomicBool::new(false),
                 policy,
                 writer: OnceLock::new(),
                 observer,
@@ -117,10 +121,13 @@ impl<T> Shared<T> {
             self.reject(entry, DropCause::Shutdown);
             return;
         }
+        if self.hot.behind.load(Ordering::Relaxed) && self.try_assist(&entry) {
+            return;
+        }
         match self.hot.policy {
             OverflowPolicy::DropOldest => {
-                if let Some(oldest) = self.queue.force_push(entry) {
-                    self.overflowed(oldest);
+                if let Err(entry) = self.queue.push(entry) {
+                    self.overflowed_drop_oldest(entry);
                 }
             }
             OverflowPolicy::DropNewest => {
@@ -159,12 +166,52 @@ impl<T> Shared<T> {
         }
     }
 
-    /// Drops `entry` because the queue is full, then gives up the rest of this thread's time
-    /// slice once: on a machine with more runnable threads than cores this lets the writer
-    /// thread catch up (fewer drops), and it never waits for anything.
+    /// Formats `entry` on this thread if the stream allows it (see [`super::assist`]). True if
+    /// the entry is taken care of (formatted, rejected by the format, or dropped at shutdown
+    /// and counted): the caller only drops it. False if every buffer is busy or full.
+    #[cold]
+    #[inline(never)]
+    fn try_assist(&self, entry: &T) -> bool {
+        let Some(assist) = &self.assist else {
+            return false;
+        };
+        match assist.try_format(entry) {
+            Assisting::Done => {
+                self.wake_writer();
+                true
+            }
+            Assisting::Closed => {
+                self.count_drops(1, DropCause::Shutdown);
+                true
+            }
+            Assisting::Busy => false,
+        }
+    }
+
+    /// The queue is full under [`OverflowPolicy::DropOldest`]: format `entry` here if possible,
+    /// else replace the oldest queued entry with it (and yield, see [`Self::overflowed`]).
+    #[cold]
+    #[inline(never)]
+    fn overflowed_drop_oldest(&self, entry: T) {
+        if self.try_assist(&entry) {
+            return;
+        }
+        if let Some(oldest) = self.queue.force_push(entry) {
+            self.reject(oldest, DropCause::Overflow);
+            std::thread::yield_now();
+        }
+    }
+
+    /// The queue is full under [`OverflowPolicy::DropNewest`]: format `entry` here if possible,
+    /// else drop it, then give up the rest of this thread's time slice once: on a machine with
+    /// more runnable threads than cores this lets the writer thread catch up (fewer drops), and
+    /// it never waits for anything.
     #[cold]
     #[inline(never)]
     fn overflowed(&self, entry: T) {
+        if self.try_assist(&entry) {
+            return;
+        }
         self.reject(entry, DropCause::Overflow);
         std::thread::yield_now();
     }
@@ -219,18 +266,8 @@ impl<T> Shared<T> {
     #[cold]
     #[inline(never)]
     fn push_blocking(&self, mut entry: T, timeout: Duration) {
-        if let Some(assist) = &self.assist {
-            match assist.try_format(entry) {
-                Assisting::Done => {
-                    self.wake_writer();
-                    return;
-                }
-                Assisting::Closed => {
-                    self.count_drops(1, DropCause::Shutdown);
-                    return;
-                }
-                Assisting::Busy(e) => entry = e,
-            }
+        if self.try_assist(&entry) {
+            return;
         }
         let deadline = Instant::now().checked_add(timeout);
         self.ctl.waiting.fetch_add(1, Ordering::SeqCst);
@@ -337,10 +374,7 @@ impl<T> Shared<T> {
         let popped = p.popped.load(Ordering::Relaxed);
         let queued = self.queue.len() as u64;
         let mut dropped = self.dropped.load(Ordering::Relaxed);
-        let assisted = self
-            .assist
-            .as_ref()
-            .map_or(0, |a| a.entries.load(Ordering::Relaxed));
+        let assisted = self.assist.as_ref().map_or(0, Assist::total);
         // Entries that raced past `closed` after the writer's last pop will never be written.
         let stranded = if exited { queued } else { 0 };
         dropped += stranded;
@@ -351,6 +385,7 @@ impl<T> Shared<T> {
             io_errors: p.io_errors.load(Ordering::Relaxed),
             validation_errors: p.validation_errors.load(Ordering::Relaxed),
             queued: queued - stranded,
+            formatted_by_producers: assisted,
         }
     }
 }

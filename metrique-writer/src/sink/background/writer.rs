@@ -7,6 +7,7 @@ use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::BackgroundQueueEvent;
+use super::assist::{Assisted, SLOT_BYTES};
 use super::flush::FlushSignal;
 use super::shared::{DropCause, Shared};
 use crate::config::MetriqueValidationError;
@@ -121,6 +122,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
             self.write_assisted(false);
             self.publish();
             self.shared.notify_space();
+            self.update_behind();
             if n < BATCH {
                 return;
             }
@@ -168,6 +170,26 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
         }
     }
 
+    /// Tells producers whether to format their own entries (see [`super::assist`]): from half
+    /// the queue's capacity queued until a quarter, so the flag flips rarely (it shares a cache
+    /// line producers read on every append).
+    fn update_behind(&self) {
+        if self.shared.assist.is_none() {
+            return;
+        }
+        let queue = &self.shared.queue;
+        let len = queue.len();
+        let behind = self.shared.hot.behind.load(Ordering::Relaxed);
+        let now = if behind {
+            len > queue.capacity() / 4
+        } else {
+            len >= (queue.capacity() / 2).max(1)
+        };
+        if now != behind {
+            self.shared.hot.behind.store(now, Ordering::Relaxed);
+        }
+    }
+
     /// Producers formatted lines that wait to be written (see [`super::assist`]).
     fn assist_pending(&self) -> bool {
         self.shared
@@ -184,7 +206,21 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
         if !close && !assist.pending.load(Ordering::Relaxed) {
             return;
         }
-        let taken = assist.take(std::mem::take(&mut self.assist_spare), close);
+        assist.pending.store(false, Ordering::SeqCst);
+        for index in 0..assist.slots() {
+            let taken = self
+                .shared
+                .assist
+                .as_ref()
+                .map(|a| a.take(index, std::mem::take(&mut self.assist_spare), close));
+            if let Some(taken) = taken {
+                self.write_taken(taken);
+            }
+        }
+    }
+
+    /// Writes one buffer of producer-formatted lines and counts what it held.
+    fn write_taken(&mut self, taken: Assisted) {
         if taken.formatted > 0 {
             let stream = &mut self.stream;
             let bytes = &taken.bytes;
@@ -230,7 +266,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
             self.invalid_entry(e);
         }
         // Keep memory bounded after a burst.
-        if taken.bytes.capacity() <= 1 << 20 {
+        if taken.bytes.capacity() <= 2 * SLOT_BYTES {
             self.assist_spare = taken.bytes;
         }
     }

@@ -1,0 +1,233 @@
+//! `BackgroundQueueBuilder::producer_formatting` with a format that can be copied: producers
+//! that find the writer behind format their own entries (see `sink/background/assist.rs`).
+//! Under every overflow policy nothing is written twice and the counters add up; under `Block`
+//! nothing is lost, and flushes and shutdown cover those lines. Turned off, or while the writer
+//! keeps up, every entry goes through the queue in order.
+#![cfg(all(feature = "background-queue", feature = "json"))]
+
+#[path = "support/line_format.rs"]
+mod support;
+
+use std::collections::HashSet;
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use metrique_writer::format::json::Json;
+use metrique_writer::sink::{BackgroundQueueBuilder, OverflowPolicy};
+use metrique_writer::stream::IoStreamError;
+use metrique_writer::{Entry, EntrySink, Format, FormatExt};
+use support::SharedBuf;
+
+type Record = Vec<(&'static str, u64)>;
+
+/// JSON that counts the entries its copies format (the producers' share).
+#[derive(Default)]
+struct CountingJson {
+    json: Json,
+    by_copies: Arc<AtomicU64>,
+}
+
+impl Format for CountingJson {
+    fn format(
+        &mut self,
+        entry: &impl Entry,
+        output: &mut impl io::Write,
+    ) -> Result<(), IoStreamError> {
+        self.json.format(entry, output)
+    }
+
+    fn __fork<T: Entry + 'static>(&self) -> Option<metrique_writer::__private::ForkedFormat<T>> {
+        let mut json = Json::default();
+        let by_copies = self.by_copies.clone();
+        Some(Box::new(move |entry: &T, out: &mut Vec<u8>| {
+            by_copies.fetch_add(1, Ordering::Relaxed);
+            json.format(entry, out)
+        }))
+    }
+}
+
+const THREADS: u64 = 4;
+const PER_THREAD: u64 = 5_000;
+
+fn record(thread: u64, i: u64) -> Record {
+    vec![("Thread", thread), ("Seq", i)]
+}
+
+/// The (thread, seq) of every line, in output order; each line must be a JSON object.
+fn written(buf: &SharedBuf) -> Vec<(u64, u64)> {
+    buf.lines()
+        .iter()
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+            let m = &v["metrics"];
+            (
+                m["Thread"]["value"].as_u64().unwrap(),
+                m["Seq"]["value"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// No (thread, seq) twice; returns how many were written.
+fn assert_none_twice(buf: &SharedBuf) -> u64 {
+    let mut seen = HashSet::new();
+    for key in written(buf) {
+        assert!(seen.insert(key), "{key:?} written twice");
+    }
+    seen.len() as u64
+}
+
+/// Every (thread, seq) exactly once.
+fn assert_all_once(buf: &SharedBuf) {
+    assert_eq!(assert_none_twice(buf), THREADS * PER_THREAD);
+}
+
+/// `THREADS` threads append `PER_THREAD` records each.
+fn produce(queue: &(impl EntrySink<Record> + Clone + Send)) {
+    std::thread::scope(|s| {
+        for t in 0..THREADS {
+            let q = queue.clone();
+            s.spawn(move || {
+                for i in 0..PER_THREAD {
+                    q.append(record(t, i));
+                }
+            });
+        }
+    });
+}
+
+fn block() -> OverflowPolicy {
+    OverflowPolicy::Block {
+        timeout: Duration::from_secs(60),
+    }
+}
+
+#[test]
+fn full_queue_producers_format_and_nothing_is_lost() {
+    let buf = SharedBuf::default();
+    let format = CountingJson::default();
+    let by_copies = format.by_copies.clone();
+    let (queue, handle) = BackgroundQueueBuilder::new()
+        .capacity(2)
+        .overflow_policy(block())
+        .build::<Record>(format.output_to(buf.clone()));
+    produce(&queue);
+    // Everything appended so far is written once the flush completes, producers' lines too.
+    futures::executor::block_on(queue.flush_async());
+    assert_all_once(&buf);
+    let stats = queue.stats();
+    assert_eq!(stats.appended, THREADS * PER_THREAD);
+    assert_eq!(stats.written, THREADS * PER_THREAD);
+    assert_eq!((stats.dropped, stats.queued), (0, 0));
+    assert!(
+        stats.formatted_by_producers > 0,
+        "a 2-entry queue fed by 4 threads was full at some point, so producers formatted"
+    );
+    assert_eq!(
+        by_copies.load(Ordering::Relaxed),
+        stats.formatted_by_producers
+    );
+    drop(handle);
+    assert_all_once(&buf);
+}
+
+#[test]
+fn shutdown_writes_what_producers_formatted() {
+    let buf = SharedBuf::default();
+    let (queue, handle) = BackgroundQueueBuilder::new()
+        .capacity(1)
+        .overflow_policy(block())
+        .build::<Record>(Json::default().output_to(buf.clone()));
+    produce(&queue);
+    drop(handle);
+    assert_all_once(&buf);
+    let stats = queue.stats();
+    assert_eq!(
+        (stats.appended, stats.written, stats.dropped),
+        (THREADS * PER_THREAD, THREADS * PER_THREAD, 0)
+    );
+    // After shutdown the queue accepts nothing, by either path.
+    queue.append(record(99, 0));
+    assert_eq!(queue.stats().dropped, 1);
+}
+
+/// The drop policies try the producer's own formatting before dropping: whatever is written is
+/// written once, and every entry is either written or counted as dropped.
+#[test]
+fn drop_policies_format_before_dropping_and_count_the_rest() {
+    for policy in [OverflowPolicy::DropOldest, OverflowPolicy::DropNewest] {
+        let buf = SharedBuf::default();
+        let (queue, handle) = BackgroundQueueBuilder::new()
+            .capacity(2)
+            .overflow_policy(policy)
+            .build::<Record>(Json::default().output_to(buf.clone()));
+        produce(&queue);
+        drop(handle);
+        let stats = queue.stats();
+        let lines = assert_none_twice(&buf);
+        assert_eq!(stats.written, lines, "{policy:?}");
+        assert_eq!(stats.appended, THREADS * PER_THREAD, "{policy:?}");
+        assert_eq!(stats.written + stats.dropped, stats.appended, "{policy:?}");
+        assert!(stats.formatted_by_producers > 0, "{policy:?}");
+    }
+}
+
+/// Turned off, producers never format: every entry goes through the queue, so each thread's
+/// entries are written in the order it appended them.
+#[test]
+fn turned_off_every_entry_is_queued_in_order() {
+    let buf = SharedBuf::default();
+    let format = CountingJson::default();
+    let by_copies = format.by_copies.clone();
+    let (queue, handle) = BackgroundQueueBuilder::new()
+        .capacity(2)
+        .overflow_policy(block())
+        .producer_formatting(false)
+        .build::<Record>(format.output_to(buf.clone()));
+    produce(&queue);
+    drop(handle);
+    assert_all_once(&buf);
+    assert_in_order_per_thread(&written(&buf));
+    assert_eq!(queue.stats().formatted_by_producers, 0);
+    assert_eq!(
+        by_copies.load(Ordering::Relaxed),
+        0,
+        "the copy was never used"
+    );
+}
+
+/// While the writer keeps up (less than half the capacity waiting, queue never full), producers
+/// only queue, even right after a burst they helped with.
+#[test]
+fn producers_format_only_while_the_writer_is_behind() {
+    let buf = SharedBuf::default();
+    let (queue, handle) = BackgroundQueueBuilder::new()
+        .capacity(8)
+        .overflow_policy(block())
+        .build::<Record>(Json::default().output_to(buf.clone()));
+    produce(&queue);
+    futures::executor::block_on(queue.flush_async());
+    let after_burst = queue.stats().formatted_by_producers;
+    // The writer's last batch emptied the queue and said it was no longer behind. Three entries
+    // never reach half of 8, so they are queued.
+    for i in 0..3 {
+        queue.append(record(THREADS, i));
+    }
+    drop(handle);
+    assert_eq!(queue.stats().formatted_by_producers, after_burst);
+    let tail: Vec<_> = written(&buf)
+        .into_iter()
+        .filter(|(t, _)| *t == THREADS)
+        .collect();
+    assert_eq!(tail, [(THREADS, 0), (THREADS, 1), (THREADS, 2)]);
+}
+
+fn assert_in_order_per_thread(keys: &[(u64, u64)]) {
+    let mut next = vec![0u64; THREADS as usize];
+    for &(t, seq) in keys {
+        assert_eq!(seq, next[t as usize], "thread {t} written out of order");
+        next[t as usize] += 1;
+    }
+}
