@@ -378,6 +378,73 @@ fn forgotten_handle_exits_when_the_last_queue_drops() {
     drop(done);
 }
 
+/// Sets a flag when the writer thread drops its stream (it has exited).
+struct ClosedFlag<S> {
+    inner: S,
+    closed: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl<S: EntryIoStream> EntryIoStream for ClosedFlag<S> {
+    fn next(
+        &mut self,
+        entry: &impl metrique_writer::Entry,
+    ) -> Result<(), metrique_writer::IoStreamError> {
+        self.inner.next(entry)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl<S> Drop for ClosedFlag<S> {
+    fn drop(&mut self) {
+        self.closed.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Clones made on other threads (per entry, clones of clones, handles moved between threads)
+/// all reach the queue, and once every one of them is dropped the writer thread of a forgotten
+/// join handle drains and exits: the per-thread handles hold no reference cycle.
+#[test]
+fn clones_on_many_threads_all_deliver_and_release_the_queue() {
+    let buf = SharedBuf::default();
+    let closed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (queue, handle) = BackgroundQueue::<Req>::new(ClosedFlag {
+        inner: LineFormat.output_to(buf.clone()),
+        closed: closed.clone(),
+    });
+    handle.forget();
+    std::thread::scope(|s| {
+        for thread in 0..4u64 {
+            let q = queue.clone();
+            s.spawn(move || {
+                for id in 0..100 {
+                    q.clone().append(Req { id, thread });
+                }
+                // A clone of this thread's clone, used on yet another thread.
+                let nested = q.clone();
+                std::thread::spawn(move || {
+                    for id in 100..200 {
+                        nested.clone().append(Req { id, thread });
+                    }
+                })
+                .join()
+                .unwrap();
+            });
+        }
+    });
+    drop(queue);
+    let t = Instant::now();
+    while !closed.load(Ordering::SeqCst) {
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "the writer did not exit after the last handle dropped"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(buf.lines().len(), 800);
+}
+
 #[test]
 fn idle_queue_flushes_without_waiting_for_the_interval() {
     let flushes = Arc::new(AtomicU64::new(0));

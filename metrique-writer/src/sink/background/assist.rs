@@ -17,13 +17,13 @@
 //! Lines formatted here can reach the output before entries still queued (from any thread);
 //! each line is whole, and flushes, shutdown and the counters cover both paths.
 
-use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 
 use crossbeam_utils::CachePadded;
 
+use super::thread_index::thread_index;
 use crate::__private::ForkedFormat;
 use crate::stream::IoStreamError;
 use crate::validate::ValidationError;
@@ -72,20 +72,6 @@ pub(super) enum Assisting {
     Busy,
     /// The writer has shut down: nothing was written; count the entry as dropped.
     Closed,
-}
-
-/// Spreads threads over the buffers: each thread starts its search at its own index.
-fn thread_index() -> usize {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    thread_local! {
-        static INDEX: Cell<usize> = const { Cell::new(usize::MAX) };
-    }
-    INDEX.with(|i| {
-        if i.get() == usize::MAX {
-            i.set(NEXT.fetch_add(1, Ordering::Relaxed) & (usize::MAX >> 1));
-        }
-        i.get()
-    })
 }
 
 impl<T> Assist<T> {
