@@ -5,16 +5,19 @@
 //! and flushed).
 //!
 //! Rows (one group): the typed queue under each overflow policy, the `ServiceMetrics` idiom (a
-//! `BackgroundQueue<BoxEntry>`, block policy), and the limits: the hand-written one (the same
-//! records through a bounded std channel to one thread writing the same EMF line by hand), the
-//! typed queue into a `NullEntryIoStream` (what producers and the queue allow when formatting
-//! and writing cost nothing), and the producers alone (entries dropped where they are appended).
+//! `BackgroundQueue<BoxEntry>`, block policy), and the limits: `local_format`, the (each
+//! producer writes the same EMF line by hand into its own 64 KiB chunk, chunks appended to the
+//! file under a mutex), `limit`, the single-writer one (the same records through a bounded std
+//! channel to one thread writing the line by hand), `block_borrowed` (the block row appending
+//! through a shared reference instead of a per-entry `queue.clone()`), the typed queue into a
+//! `NullEntryIoStream` (what producers and the queue allow when formatting and writing cost
+//! nothing), and the producers alone (entries dropped where they are appended).
 //! Each run also prints written/s and the drop count: with `block` nothing may be dropped, with
 //! the drop policies every drop is counted (written + dropped = appended).
 //!
 //! `cargo bench --bench queue`; `QUEUE_BENCH_ONCE=<row>` runs one row once without criterion
 //! (for valgrind or `perf stat`): `drop_oldest`, `drop_newest`, `block`, `service_metrics`,
-//! `limit`, `null_stream`, `producers_only`. `QUEUE_CAPACITY=<n>` overrides the queue capacity
+//! `local_format`, `limit`, `block_borrowed`, `null_stream`, `producers_only`. `QUEUE_CAPACITY=<n>` overrides the queue capacity
 //! (default 64Ki) of the queue rows.
 
 // `criterion_group!` generates an undocumented pub fn.
@@ -285,7 +288,9 @@ fn bench(c: &mut Criterion) {
         "drop_oldest",
         "drop_newest",
         "service_metrics",
+        "local_format",
         "limit",
+        "block_borrowed",
         "null_stream",
         "producers_only",
     ] {
