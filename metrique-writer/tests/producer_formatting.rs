@@ -231,3 +231,37 @@ fn assert_in_order_per_thread(keys: &[(u64, u64)]) {
         next[t as usize] += 1;
     }
 }
+
+/// Entries the format rejects on a producer's thread are counted as validation errors, like on
+/// the writer's, and nothing is written for them.
+#[test]
+fn entries_rejected_on_producers_are_counted() {
+    let buf = SharedBuf::default();
+    let (queue, handle) = BackgroundQueueBuilder::new()
+        .capacity(2)
+        .overflow_policy(block())
+        .build::<support::Invalid>(Json::default().output_to(buf.clone()));
+    std::thread::scope(|s| {
+        for _ in 0..THREADS {
+            let q = queue.clone();
+            s.spawn(move || {
+                for _ in 0..PER_THREAD {
+                    q.append(support::Invalid);
+                }
+            });
+        }
+    });
+    drop(handle);
+    let stats = queue.stats();
+    assert_eq!(stats.appended, THREADS * PER_THREAD);
+    assert_eq!(stats.validation_errors, THREADS * PER_THREAD);
+    assert_eq!((stats.written, stats.dropped), (0, 0));
+    assert!(stats.formatted_by_producers > 0);
+    for line in buf.lines() {
+        let v: serde_json::Value = serde_json::from_str(&line).expect("a JSON line");
+        assert!(
+            v["metrics"].get("Bad").is_none(),
+            "nothing written for a rejected entry"
+        );
+    }
+}

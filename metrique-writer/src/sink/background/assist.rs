@@ -11,8 +11,8 @@
 //!
 //! Each buffer has its own copy of the format behind its own lock; a producer takes the first
 //! free one starting from a per-thread index (`try_lock`, never waits) and falls back to the
-//! queue when all are busy or full ([`SLOT_BYTES`]). Memory stays bounded: the queue's capacity
-//! plus [`SLOT_BYTES`] per buffer.
+//! queue when all are busy or full ([`SLOT_BYTES`], [`SLOT_INVALID`]). Memory stays bounded:
+//! the queue's capacity plus about [`SLOT_BYTES`] per buffer.
 //!
 //! Lines formatted here can reach the output before entries still queued (from any thread);
 //! each line is whole, and flushes, shutdown and the counters cover both paths.
@@ -30,6 +30,10 @@ use crate::validate::ValidationError;
 
 /// Formatted bytes a buffer holds before producers fall back to the queue.
 pub(super) const SLOT_BYTES: usize = 1 << 20;
+
+/// Rejected entries a buffer reports before producers fall back to the queue (their errors are
+/// kept for the writer's report, so they are bounded too).
+const SLOT_INVALID: usize = 4096;
 
 /// Buffers (and format copies) per queue: enough for every core to format at once.
 pub(super) fn slot_count() -> usize {
@@ -60,8 +64,9 @@ struct Slot<T> {
 /// What producers need to format: copies of the format and their buffers.
 pub(super) struct Assist<T> {
     slots: Box<[CachePadded<Mutex<Slot<T>>>]>,
-    /// Bytes are waiting (set by producers, cleared by the writer before it takes them).
-    pub(super) pending: AtomicBool,
+    /// Bytes are waiting (set by producers, cleared by the writer before it takes them). On its
+    /// own cache line: producers read `slots` on every call.
+    pub(super) pending: CachePadded<AtomicBool>,
 }
 
 /// What [`Assist::try_format`] did with the entry.
@@ -95,7 +100,7 @@ impl<T> Assist<T> {
             .collect::<Option<Box<[_]>>>()?;
         Some(Self {
             slots,
-            pending: AtomicBool::new(false),
+            pending: CachePadded::new(AtomicBool::new(false)),
         })
     }
 
@@ -117,7 +122,7 @@ impl<T> Assist<T> {
             if guard.closed {
                 return Assisting::Closed;
             }
-            if guard.out.bytes.len() < SLOT_BYTES {
+            if guard.out.bytes.len() < SLOT_BYTES && guard.out.invalid.len() < SLOT_INVALID {
                 return self.format_in(guard, entry);
             }
         }

@@ -9,7 +9,6 @@
 //! children, so there is no reference cycle; cloning a child on another thread shares its count
 //! (correct, just not faster).
 
-use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use super::shared::Shared;
@@ -55,14 +54,5 @@ impl<T> Handle<T> {
                 .clone(),
             _ => this.clone(),
         }
-    }
-}
-
-impl<T> fmt::Debug for Handle<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Handle")
-            .field("thread", &self.thread)
-            .field("root", &self.children.is_some())
-            .finish_non_exhaustive()
     }
 }

@@ -2,9 +2,8 @@
 //! writer thread, and the producer side of the protocol.
 //!
 //! Hot fields are grouped by writer: what producers only *read* on every append (`closed`,
-//! `sleeping`, the policy) sits on its own cache line, away from the `Arc` reference count
-//! (which bounces between producers that clone the queue) and from the counters the writer
-//! thread updates.
+//! `sleeping`, `behind`, the policy) sits on its own cache line, away from the `Arc` reference
+//! count and from the counters the writer thread updates.
 //!
 //! Waking the writer follows the Dekker pattern: a producer pushes (a `SeqCst` write) and reads
 //! `sleeping` (`SeqCst`); the writer stores `sleeping = true` (`SeqCst`) and re-checks the queue
