@@ -19,6 +19,7 @@ pub mod stream;
 pub mod test_stream;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+mod thread_shared;
 pub mod unit;
 pub mod validate;
 pub mod value;

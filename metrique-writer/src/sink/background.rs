@@ -50,12 +50,10 @@ use crate::stream::EntryIoStream;
 
 mod assist;
 mod flush;
-mod handle;
 mod shared;
-mod thread_index;
 mod writer;
 
-use handle::Handle;
+use crate::thread_shared::ThreadShared;
 use shared::{QueueControl, Shared};
 use writer::{Writer, WriterConfig};
 
@@ -352,7 +350,7 @@ impl BackgroundQueueBuilder {
         drop(control);
         (
             BackgroundQueue {
-                handle: Handle::root(shared),
+                shared: ThreadShared::new(shared),
             },
             handle,
         )
@@ -375,7 +373,7 @@ impl BackgroundQueueBuilder {
 /// [`OverflowPolicy::DropOldest`], never blocks; every dropped entry is counted in
 /// [`stats`](Self::stats) and reported to the observer.
 pub struct BackgroundQueue<T> {
-    handle: Arc<Handle<T>>,
+    shared: ThreadShared<Shared<T>>,
 }
 
 impl<T> Clone for BackgroundQueue<T> {
@@ -384,7 +382,7 @@ impl<T> Clone for BackgroundQueue<T> {
     #[inline]
     fn clone(&self) -> Self {
         Self {
-            handle: Handle::clone_here(&self.handle),
+            shared: self.shared.clone(),
         }
     }
 }
@@ -392,8 +390,8 @@ impl<T> Clone for BackgroundQueue<T> {
 impl<T> fmt::Debug for BackgroundQueue<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BackgroundQueue")
-            .field("name", &&*self.handle.shared.hot.name)
-            .field("policy", &self.handle.shared.hot.policy)
+            .field("name", &&*self.shared.hot.name)
+            .field("policy", &self.shared.hot.policy)
             .finish_non_exhaustive()
     }
 }
@@ -414,12 +412,12 @@ impl<T> BackgroundQueue<T> {
     /// The queue's counters. Exact once the queue is idle; a consistent-enough snapshot while
     /// entries flow.
     pub fn stats(&self) -> QueueStats {
-        self.handle.shared.stats()
+        self.shared.stats()
     }
 
     /// The configured overflow policy.
     pub fn overflow_policy(&self) -> OverflowPolicy {
-        self.handle.shared.hot.policy
+        self.shared.hot.policy
     }
 }
 
@@ -427,13 +425,13 @@ impl<T: Entry + Send + 'static> EntrySink<T> for BackgroundQueue<T> {
     /// Queues `entry`. Never panics; blocks only under [`OverflowPolicy::Block`].
     #[inline]
     fn append(&self, entry: T) {
-        self.handle.shared.append(entry);
+        self.shared.append(entry);
     }
 
     /// Completes once every entry appended before the call is written and the stream flushed
     /// (or dropped, or the queue shut down).
     fn flush_async(&self) -> FlushWait {
-        self.handle.shared.flush_async()
+        self.shared.flush_async()
     }
 }
 

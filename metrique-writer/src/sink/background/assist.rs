@@ -23,9 +23,9 @@ use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 
 use crossbeam_utils::CachePadded;
 
-use super::thread_index::thread_index;
 use crate::__private::ForkedFormat;
 use crate::stream::IoStreamError;
+use crate::thread_shared::thread_index;
 use crate::validate::ValidationError;
 
 /// Formatted bytes a buffer holds before producers fall back to the queue.
