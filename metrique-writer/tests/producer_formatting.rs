@@ -265,3 +265,48 @@ fn entries_rejected_on_producers_are_counted() {
         );
     }
 }
+
+/// JSON whose writer-thread path takes 5 µs an entry; its copies format at full speed.
+#[derive(Default)]
+struct SlowWriterJson(Json);
+
+impl Format for SlowWriterJson {
+    fn format(
+        &mut self,
+        entry: &impl Entry,
+        output: &mut impl io::Write,
+    ) -> Result<(), IoStreamError> {
+        let t = std::time::Instant::now();
+        while t.elapsed() < Duration::from_micros(5) {
+            std::hint::spin_loop();
+        }
+        self.0.format(entry, output)
+    }
+
+    fn __fork<T: Entry + 'static>(&self) -> Option<metrique_writer::__private::ForkedFormat<T>> {
+        let mut json = Json::default();
+        Some(Box::new(move |entry: &T, out: &mut Vec<u8>| {
+            json.format(entry, out)
+        }))
+    }
+}
+
+/// In a queue far larger than the backlog, the writer still counts as behind once 32,768
+/// entries wait (tens of milliseconds of work), and producers format.
+#[test]
+fn a_deep_backlog_counts_as_behind_in_a_large_queue() {
+    let buf = SharedBuf::default();
+    let (queue, handle) = BackgroundQueueBuilder::new()
+        .capacity(1 << 20)
+        .overflow_policy(block())
+        .build::<Record>(SlowWriterJson::default().output_to(buf.clone()));
+    // Never half of the capacity: only the absolute threshold can apply.
+    for i in 0..100_000 {
+        queue.append(record(0, i));
+    }
+    drop(handle);
+    let stats = queue.stats();
+    assert_eq!((stats.written, stats.dropped), (100_000, 0));
+    assert!(stats.formatted_by_producers > 0);
+    assert_eq!(written(&buf).len(), 100_000);
+}

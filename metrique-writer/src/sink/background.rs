@@ -7,8 +7,8 @@
 //! of work, and reports its health to an optional [observer](BackgroundQueueBuilder::observer).
 //!
 //! # Back-pressure
-//! One writer thread formats at one core's speed. When producers outrun it (half the capacity
-//! is waiting, or the queue is full) and the stream's format can be copied, producers format
+//! One writer thread formats at one core's speed. When producers outrun it (half the capacity,
+//! at most 32,768 entries, is waiting, or the queue is full) and the stream's format can be copied, producers format
 //! their own entries into buffers the writer thread writes out, so formatting runs on every
 //! producer's core (see [`BackgroundQueueBuilder::producer_formatting`]; on by default). When
 //! that is not possible either, the [`OverflowPolicy`] decides: drop the oldest queued entry
@@ -281,13 +281,14 @@ impl BackgroundQueueBuilder {
     /// One writer thread formats at one core's speed. With this on, and a stream whose format
     /// can be copied (an [`Emf`](crate::format::emf::Emf) or [`Json`](crate::format::json::Json)
     /// bound with `output_to`; wrappers such as `tee` cannot), an `append` made while at least
-    /// half the capacity is waiting, or while the queue is full, formats the entry on the
-    /// producer's thread into one of a few buffers (one per core, 4 to 8, 1 MiB each) that the
-    /// writer thread writes out between batches. The producer pays one entry's formatting (about
-    /// a microsecond) and never waits for it: a buffer in use or full is skipped, and when none
-    /// is free the entry is queued and the [`OverflowPolicy`] applies. Under overload this
-    /// spreads formatting over the producers' cores and replaces drops (or blocking) with that
-    /// work; [`QueueStats::formatted_by_producers`] counts it.
+    /// half the capacity (at most 32,768 entries) is waiting, until half that is left, or while
+    /// the queue is full, formats the entry on the producer's thread into one of a few buffers
+    /// (one per core, 4 to 8, 1 MiB each) that the writer thread writes out between batches.
+    /// The producer pays one entry's formatting (about a microsecond) and never waits for it: a
+    /// buffer in use or full is skipped, and when none is free the entry is queued and the
+    /// [`OverflowPolicy`] applies. Under overload this spreads formatting over the producers'
+    /// cores and replaces drops (or blocking) with that work;
+    /// [`QueueStats::formatted_by_producers`] counts it.
     ///
     /// Lines formatted by producers may reach the output ahead of entries still queued; each
     /// line stays whole, and flushes, shutdown and the counters cover both paths.

@@ -17,6 +17,11 @@ use crate::stream::{EntryIoStream, IoStreamError};
 
 /// Entries popped between two looks at the clock, the flush requests and blocked producers.
 const BATCH: usize = 64;
+
+/// Queued entries from which the writer counts as behind (see [`super::assist`]), whatever the
+/// capacity: at one or two million entries a second, 32Ki entries are tens of milliseconds of
+/// work.
+const BEHIND: usize = 32 * 1024;
 /// How long the writer waits for more entries (yielding its core) before it flushes and parks.
 const IDLE_SPIN: Duration = Duration::from_micros(50);
 
@@ -170,21 +175,18 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
         }
     }
 
-    /// Tells producers whether to format their own entries (see [`super::assist`]): from half
-    /// the queue's capacity queued until a quarter, so the flag flips rarely (it shares a cache
-    /// line producers read on every append).
+    /// Tells producers whether to format their own entries (see [`super::assist`]): from
+    /// [`BEHIND`] entries queued (half the capacity in smaller queues) until half that, so the
+    /// flag flips rarely (it shares a cache line producers read on every append).
     fn update_behind(&self) {
         if self.shared.assist.is_none() {
             return;
         }
         let queue = &self.shared.queue;
         let len = queue.len();
+        let on = (queue.capacity() / 2).clamp(1, BEHIND);
         let behind = self.shared.hot.behind.load(Ordering::Relaxed);
-        let now = if behind {
-            len > queue.capacity() / 4
-        } else {
-            len >= (queue.capacity() / 2).max(1)
-        };
+        let now = if behind { len > on / 2 } else { len >= on };
         if now != behind {
             self.shared.hot.behind.store(now, Ordering::Relaxed);
         }
