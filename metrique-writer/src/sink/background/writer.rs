@@ -1,6 +1,7 @@
 //! The writer thread: drains the queue in batches into the stream, flushes on a deadline and
 //! when idle, answers flush requests, reports to the observer, and drains on shutdown.
 
+use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{Ordering, fence};
 use std::sync::{Arc, PoisonError};
@@ -150,28 +151,31 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
                 self.unreported.written += 1;
                 self.dirty = true;
             }
-            Ok(Err(IoStreamError::Io(e))) => {
-                self.io_errors += 1;
-                self.unreported.io_errors += 1;
-                let queue = &*self.shared.hot.name;
-                rate_limited!(
-                    Duration::from_secs(1),
-                    tracing::error!(queue, error = %e, "metrique background queue: writing an entry failed")
-                );
-            }
+            Ok(Err(IoStreamError::Io(e))) => self.output_failed(1, "writing an entry", Some(&e)),
             Ok(Err(IoStreamError::Validation(e))) => self.invalid_entry(&e),
-            Err(_) => {
-                self.io_errors += 1;
-                self.unreported.io_errors += 1;
-                let queue = &*self.shared.hot.name;
-                rate_limited!(
-                    Duration::from_secs(1),
-                    tracing::error!(
-                        queue,
-                        "metrique background queue: the stream panicked while writing an entry"
-                    )
-                );
-            }
+            Err(_) => self.output_failed(1, "writing an entry", None),
+        }
+    }
+
+    /// Counts `count` I/O errors (entries that did not reach the output, or one failed flush)
+    /// and logs why, at most once a second: `error` is the stream's error, `None` if it
+    /// panicked while `what`.
+    fn output_failed(&mut self, count: u64, what: &str, error: Option<&io::Error>) {
+        self.io_errors += count;
+        self.unreported.io_errors += count;
+        let queue = &*self.shared.hot.name;
+        match error {
+            Some(e) => rate_limited!(
+                Duration::from_secs(1),
+                tracing::error!(queue, error = %e, "metrique background queue: {what} failed")
+            ),
+            None => rate_limited!(
+                Duration::from_secs(1),
+                tracing::error!(
+                    queue,
+                    "metrique background queue: the stream panicked while {what}"
+                )
+            ),
         }
     }
 
@@ -232,24 +236,8 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
                     self.unreported.written += taken.formatted;
                     self.dirty = true;
                 }
-                result => {
-                    self.io_errors += taken.formatted;
-                    self.unreported.io_errors += taken.formatted;
-                    let queue = &*self.shared.hot.name;
-                    match result {
-                        Ok(Err(e)) => rate_limited!(
-                            Duration::from_secs(1),
-                            tracing::error!(queue, error = %e, "metrique background queue: writing entries failed")
-                        ),
-                        _ => rate_limited!(
-                            Duration::from_secs(1),
-                            tracing::error!(
-                                queue,
-                                "metrique background queue: the stream panicked while writing entries"
-                            )
-                        ),
-                    }
-                }
+                Ok(Err(e)) => self.output_failed(taken.formatted, "writing entries", Some(&e)),
+                Err(_) => self.output_failed(taken.formatted, "writing entries", None),
             }
         }
         if taken.failed > 0 {
@@ -393,23 +381,10 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
             let stream = &mut self.stream;
             let result = catch_unwind(AssertUnwindSafe(|| stream.flush()));
             self.dirty = false;
-            if !matches!(result, Ok(Ok(()))) {
-                self.io_errors += 1;
-                self.unreported.io_errors += 1;
-                let queue = &*self.shared.hot.name;
-                match result {
-                    Ok(Err(e)) => rate_limited!(
-                        Duration::from_secs(1),
-                        tracing::error!(queue, error = %e, "metrique background queue: flushing the output failed")
-                    ),
-                    _ => rate_limited!(
-                        Duration::from_secs(1),
-                        tracing::error!(
-                            queue,
-                            "metrique background queue: the stream panicked while flushing"
-                        )
-                    ),
-                }
+            match result {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => self.output_failed(1, "flushing the output", Some(&e)),
+                Err(_) => self.output_failed(1, "flushing the output", None),
             }
         }
         self.publish();
