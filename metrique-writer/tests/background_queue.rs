@@ -319,6 +319,57 @@ fn a_panicking_stream_does_not_kill_the_queue() {
     assert_eq!(queue.stats().io_errors, 1);
 }
 
+/// An observer that panics on every event neither reaches the producer (overflow events are
+/// reported on its thread) nor stops the writer thread: entries keep being written and counted.
+#[test]
+fn a_panicking_observer_does_not_kill_the_queue_or_the_producer() {
+    let buf = SharedBuf::default();
+    let gate = Arc::new(Gate::default());
+    let events = Arc::new(AtomicU64::new(0));
+    let seen = events.clone();
+    let (queue, handle) = BackgroundQueueBuilder::new()
+        .capacity(2)
+        .overflow_policy(OverflowPolicy::DropNewest)
+        .flush_interval(Duration::from_millis(1))
+        .observer(move |_: &str, _: BackgroundQueueEvent| {
+            seen.fetch_add(1, Ordering::SeqCst);
+            panic!("observer bug");
+        })
+        .build::<Req>(GateStream {
+            inner: LineFormat.output_to(buf.clone()),
+            gate: gate.clone(),
+        });
+    // Should a panic escape into this thread, open the gate before `handle` drops (drop order
+    // is the reverse of declaration), so that the test fails instead of hanging.
+    struct OpenOnDrop(Arc<Gate>);
+    impl Drop for OpenOnDrop {
+        fn drop(&mut self) {
+            self.0.open();
+        }
+    }
+    let _open = OpenOnDrop(gate.clone());
+    queue.append(Req { id: 0, thread: 0 });
+    gate.wait_entered(1);
+    // Two fit in the queue, the rest overflow: each overflow event panics in the observer.
+    for id in 1..=10 {
+        queue.append(Req { id, thread: 0 });
+    }
+    gate.open();
+    // The writer survives its own events (written, periodic flushes) and keeps going.
+    futures::executor::block_on(queue.flush_async());
+    for id in 11..=12 {
+        queue.append(Req { id, thread: 0 });
+    }
+    drop(handle);
+    let stats = queue.stats();
+    assert_eq!((stats.appended, stats.dropped, stats.written), (13, 8, 5));
+    assert_eq!(buf.lines().len(), 5);
+    assert!(
+        events.load(Ordering::SeqCst) >= 9,
+        "8 overflows and at least one write report"
+    );
+}
+
 #[test]
 fn entries_appended_after_shutdown_are_counted_as_dropped() {
     let seen = Arc::new(Observed::default());

@@ -129,6 +129,12 @@ pub enum BackgroundQueueEvent {
 
 /// Receives [`BackgroundQueueEvent`]s; implemented by every
 /// `Fn(&str, BackgroundQueueEvent) + Send + Sync + 'static`.
+///
+/// Called on the writer thread, and on producers' threads for
+/// [`QueueOverflow`](BackgroundQueueEvent::QueueOverflow) and
+/// [`DroppedAtShutdown`](BackgroundQueueEvent::DroppedAtShutdown): keep it short. A panic in
+/// `on_event` is caught and logged (at most once a second); that event is lost, the queue goes
+/// on.
 pub trait BackgroundQueueObserver: Send + Sync + 'static {
     /// Called with the queue's [name](BackgroundQueueBuilder::metric_name) and the event.
     fn on_event(&self, queue: &str, event: BackgroundQueueEvent);

@@ -11,6 +11,7 @@
 //! the entry, so no entry waits for the next flush deadline, and no append makes a syscall
 //! while the writer is busy.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering, fence};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 use std::thread::Thread;
@@ -235,14 +236,11 @@ impl<T> Shared<T> {
                         "metrique background queue is full; dropping entries (see BackgroundQueueBuilder::overflow_policy)"
                     )
                 );
-                if let Some(o) = &self.hot.observer {
+                if self.hot.observer.is_some() {
                     for i in 0..count {
-                        o.on_event(
-                            name,
-                            BackgroundQueueEvent::QueueOverflow {
-                                total_dropped: total - count + i + 1,
-                            },
-                        );
+                        self.notify(BackgroundQueueEvent::QueueOverflow {
+                            total_dropped: total - count + i + 1,
+                        });
                     }
                 }
             }
@@ -255,10 +253,26 @@ impl<T> Shared<T> {
                         "metrique background queue is shut down; dropping entries"
                     )
                 );
-                if let Some(o) = &self.hot.observer {
-                    o.on_event(name, BackgroundQueueEvent::DroppedAtShutdown { count });
-                }
+                self.notify(BackgroundQueueEvent::DroppedAtShutdown { count });
             }
+        }
+    }
+
+    /// Reports `event` to the observer, if any. A panicking observer is contained and logged
+    /// (at most once a second): it must take down neither the writer thread nor a producer.
+    pub(super) fn notify(&self, event: BackgroundQueueEvent) {
+        let Some(observer) = &self.hot.observer else {
+            return;
+        };
+        let queue = &*self.hot.name;
+        if catch_unwind(AssertUnwindSafe(|| observer.on_event(queue, event))).is_err() {
+            rate_limited!(
+                Duration::from_secs(1),
+                tracing::error!(
+                    queue,
+                    "metrique background queue: the observer panicked; event lost"
+                )
+            );
         }
     }
 

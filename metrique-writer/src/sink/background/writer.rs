@@ -393,32 +393,27 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
 
     fn report(&mut self, periodic: bool) {
         let now = Instant::now();
-        let Some(observer) = self.shared.hot.observer.clone() else {
+        if self.shared.hot.observer.is_none() {
             if periodic {
                 self.idle = Duration::ZERO;
                 self.last_flush = now;
             }
             self.unreported = Unreported::default();
             return;
-        };
-        let name = &*self.shared.hot.name;
+        }
         let u = std::mem::take(&mut self.unreported);
         if u.written > 0 {
-            observer.on_event(
-                name,
-                BackgroundQueueEvent::MetricsEmitted { count: u.written },
-            );
+            self.shared
+                .notify(BackgroundQueueEvent::MetricsEmitted { count: u.written });
         }
         if u.io_errors > 0 {
-            observer.on_event(name, BackgroundQueueEvent::IoErrors { count: u.io_errors });
+            self.shared
+                .notify(BackgroundQueueEvent::IoErrors { count: u.io_errors });
         }
         if u.validation_errors > 0 {
-            observer.on_event(
-                name,
-                BackgroundQueueEvent::ValidationErrors {
-                    count: u.validation_errors,
-                },
-            );
+            self.shared.notify(BackgroundQueueEvent::ValidationErrors {
+                count: u.validation_errors,
+            });
         }
         if periodic {
             let elapsed = now.duration_since(self.last_flush).as_secs_f64();
@@ -427,13 +422,10 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
             } else {
                 0.0
             };
-            observer.on_event(
-                name,
-                BackgroundQueueEvent::FlushComplete {
-                    idle_percent,
-                    queue_len: self.shared.queue.len(),
-                },
-            );
+            self.shared.notify(BackgroundQueueEvent::FlushComplete {
+                idle_percent,
+                queue_len: self.shared.queue.len(),
+            });
             self.idle = Duration::ZERO;
             self.last_flush = now;
         }
