@@ -104,15 +104,30 @@ fn block() -> OverflowPolicy {
     }
 }
 
-#[test]
-fn full_queue_producers_format_and_nothing_is_lost() {
-    let buf = SharedBuf::default();
+/// A 2-entry queue, block policy, JSON into `buf` through a [`CountingJson`]; returns the
+/// queue, its join handle and the count of entries the format's copies formatted.
+fn counting_queue(
+    buf: &SharedBuf,
+    producer_formatting: bool,
+) -> (
+    metrique_writer::sink::BackgroundQueue<Record>,
+    metrique_writer::sink::BackgroundQueueJoinHandle,
+    Arc<AtomicU64>,
+) {
     let format = CountingJson::default();
     let by_copies = format.by_copies.clone();
     let (queue, handle) = BackgroundQueueBuilder::new()
         .capacity(2)
         .overflow_policy(block())
+        .producer_formatting(producer_formatting)
         .build::<Record>(format.output_to(buf.clone()));
+    (queue, handle, by_copies)
+}
+
+#[test]
+fn full_queue_producers_format_and_nothing_is_lost() {
+    let buf = SharedBuf::default();
+    let (queue, handle, by_copies) = counting_queue(&buf, true);
     produce(&queue);
     // Everything appended so far is written once the flush completes, producers' lines too.
     futures::executor::block_on(queue.flush_async());
@@ -179,13 +194,7 @@ fn drop_policies_format_before_dropping_and_count_the_rest() {
 #[test]
 fn turned_off_every_entry_is_queued_in_order() {
     let buf = SharedBuf::default();
-    let format = CountingJson::default();
-    let by_copies = format.by_copies.clone();
-    let (queue, handle) = BackgroundQueueBuilder::new()
-        .capacity(2)
-        .overflow_policy(block())
-        .producer_formatting(false)
-        .build::<Record>(format.output_to(buf.clone()));
+    let (queue, handle, by_copies) = counting_queue(&buf, false);
     produce(&queue);
     drop(handle);
     assert_all_once(&buf);

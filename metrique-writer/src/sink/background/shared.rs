@@ -414,11 +414,6 @@ impl<T: Send> QueueControl for Shared<T> {
         self.ctl.shutdown.store(true, Ordering::SeqCst);
         self.unpark_writer_always();
         // Blocked producers re-check `closed`.
-        let _g = self
-            .ctl
-            .space_lock
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        self.ctl.space.notify_all();
+        self.notify_space_now();
     }
 }
