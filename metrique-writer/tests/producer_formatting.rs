@@ -104,6 +104,21 @@ fn block() -> OverflowPolicy {
     }
 }
 
+/// A queue of `capacity` writing JSON into `buf`.
+fn json_queue(
+    buf: &SharedBuf,
+    capacity: usize,
+    policy: OverflowPolicy,
+) -> (
+    metrique_writer::sink::BackgroundQueue<Record>,
+    metrique_writer::sink::BackgroundQueueJoinHandle,
+) {
+    BackgroundQueueBuilder::new()
+        .capacity(capacity)
+        .overflow_policy(policy)
+        .build::<Record>(Json::default().output_to(buf.clone()))
+}
+
 /// A 2-entry queue, block policy, JSON into `buf` through a [`CountingJson`]; returns the
 /// queue, its join handle and the count of entries the format's copies formatted.
 fn counting_queue(
@@ -151,10 +166,7 @@ fn full_queue_producers_format_and_nothing_is_lost() {
 #[test]
 fn shutdown_writes_what_producers_formatted() {
     let buf = SharedBuf::default();
-    let (queue, handle) = BackgroundQueueBuilder::new()
-        .capacity(1)
-        .overflow_policy(block())
-        .build::<Record>(Json::default().output_to(buf.clone()));
+    let (queue, handle) = json_queue(&buf, 1, block());
     produce(&queue);
     drop(handle);
     assert_all_once(&buf);
@@ -174,10 +186,7 @@ fn shutdown_writes_what_producers_formatted() {
 fn drop_policies_format_before_dropping_and_count_the_rest() {
     for policy in [OverflowPolicy::DropOldest, OverflowPolicy::DropNewest] {
         let buf = SharedBuf::default();
-        let (queue, handle) = BackgroundQueueBuilder::new()
-            .capacity(2)
-            .overflow_policy(policy)
-            .build::<Record>(Json::default().output_to(buf.clone()));
+        let (queue, handle) = json_queue(&buf, 2, policy);
         produce(&queue);
         drop(handle);
         let stats = queue.stats();
@@ -212,10 +221,7 @@ fn turned_off_every_entry_is_queued_in_order() {
 #[test]
 fn producers_format_only_while_the_writer_is_behind() {
     let buf = SharedBuf::default();
-    let (queue, handle) = BackgroundQueueBuilder::new()
-        .capacity(8)
-        .overflow_policy(block())
-        .build::<Record>(Json::default().output_to(buf.clone()));
+    let (queue, handle) = json_queue(&buf, 8, block());
     produce(&queue);
     futures::executor::block_on(queue.flush_async());
     let after_burst = queue.stats().formatted_by_producers;

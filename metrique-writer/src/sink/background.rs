@@ -8,10 +8,11 @@
 //!
 //! # Back-pressure
 //! One writer thread formats at one core's speed. When producers outrun it (half the capacity,
-//! at most 32,768 entries, is waiting, or the queue is full) and the stream's format can be copied, producers format
-//! their own entries into buffers the writer thread writes out, so formatting runs on every
-//! producer's core (see [`BackgroundQueueBuilder::producer_formatting`]; on by default). When
-//! that is not possible either, the [`OverflowPolicy`] decides: drop the oldest queued entry
+//! at most 32,768 entries, is waiting, or the queue is full) and the stream's format can be
+//! copied, producers format their own entries into buffers the writer thread writes out, so
+//! formatting runs on every producer's core (see
+//! [`BackgroundQueueBuilder::producer_formatting`]; on by default). When that is not possible
+//! either, the [`OverflowPolicy`] decides: drop the oldest queued entry
 //! (the default; `append` never blocks), drop the new entry, or block the producer for up to a
 //! timeout. Every dropped entry is counted ([`BackgroundQueue::stats`]) and reported
 //! ([`BackgroundQueueEvent::QueueOverflow`], one event per entry).

@@ -214,14 +214,13 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
         }
         assist.pending.store(false, Ordering::SeqCst);
         for index in 0..assist.slots() {
-            let taken = self
-                .shared
-                .assist
-                .as_ref()
-                .map(|a| a.take(index, std::mem::take(&mut self.assist_spare), close));
-            if let Some(taken) = taken {
-                self.write_taken(taken);
-            }
+            // Borrowed again each round: writing needs `&mut self`.
+            let spare = std::mem::take(&mut self.assist_spare);
+            let Some(assist) = &self.shared.assist else {
+                return;
+            };
+            let taken = assist.take(index, spare, close);
+            self.write_taken(taken);
         }
     }
 
