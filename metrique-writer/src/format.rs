@@ -40,6 +40,26 @@ pub trait Format {
     fn __fork<T: Entry + 'static>(&self) -> Option<crate::__private::ForkedFormat<T>> {
         None
     }
+
+    /// Not public API: [`Format::format`] appending to a `Vec`. A format that assembles each
+    /// line in a buffer of its own overrides it to assemble the line in `output` directly,
+    /// saving one copy of every line. On error, `output` keeps only what it held before.
+    ///
+    /// # Errors
+    /// As [`Format::format`].
+    #[doc(hidden)]
+    fn __format_to_vec(
+        &mut self,
+        entry: &impl Entry,
+        output: &mut Vec<u8>,
+    ) -> Result<(), IoStreamError> {
+        let start = output.len();
+        let result = self.format(entry, output);
+        if result.is_err() {
+            output.truncate(start);
+        }
+        result
+    }
 }
 
 impl<F: Format + ?Sized> Format for &mut F {
@@ -53,6 +73,14 @@ impl<F: Format + ?Sized> Format for &mut F {
 
     fn __fork<T: Entry + 'static>(&self) -> Option<crate::__private::ForkedFormat<T>> {
         (**self).__fork()
+    }
+
+    fn __format_to_vec(
+        &mut self,
+        entry: &impl Entry,
+        output: &mut Vec<u8>,
+    ) -> Result<(), IoStreamError> {
+        (**self).__format_to_vec(entry, output)
     }
 }
 
@@ -130,7 +158,7 @@ where
 {
     fn next(&mut self, entry: &impl Entry) -> Result<(), IoStreamError> {
         self.buffer.clear();
-        self.format.format(entry, &mut self.buffer)?;
+        self.format.__format_to_vec(entry, &mut self.buffer)?;
         let mut w = self.make_writer.make_writer();
         w.write_all(&self.buffer)?;
         w.flush()?;

@@ -677,3 +677,32 @@ fn sampled_emf_weights_by_inverse_rate() {
     let kept = String::from_utf8(out).unwrap().lines().count();
     assert!((800..1200).contains(&kept), "{kept}");
 }
+
+/// An entry that writes one field and then panics.
+struct Panicking;
+
+impl metrique_writer::Entry for Panicking {
+    fn write<'a>(&'a self, w: &mut impl metrique_writer::EntryWriter<'a>) {
+        w.value("A", &1u64);
+        panic!("entry panicked mid-write");
+    }
+}
+
+/// A panic inside the entry leaves the caller's buffer as it was, and the format keeps
+/// working (the buffer it lends out while formatting in place is given back).
+#[test]
+fn a_panicking_entry_leaves_the_callers_vec_alone() {
+    let mut emf = emf();
+    let mut dest = b"earlier\n".to_vec();
+    let e = TestEntry::new().field("A", V::U(1));
+    emf.__format_to_vec(&e, &mut dest).unwrap();
+    let after_one = dest.clone();
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = emf.__format_to_vec(&Panicking, &mut dest);
+    }));
+    assert!(r.is_err());
+    assert_eq!(dest, after_one);
+    emf.__format_to_vec(&e, &mut dest).unwrap();
+    let text = String::from_utf8(dest).unwrap();
+    assert_eq!(text, format!("earlier\n{}{}", ok(&e), ok(&e)));
+}

@@ -326,6 +326,36 @@ proptest! {
         }
     }
 
+    /// Formatting straight into a caller's `Vec` (what the background queue does) appends
+    /// exactly the bytes `format` writes, and leaves the `Vec` as it was on an error.
+    #[test]
+    fn emf_to_vec_appends_what_format_writes(
+        (emf, _validated, _cap) in emf_format(),
+        entries in prop_oneof![prop::collection::vec(entry(), 1..6), related_entries()],
+        order in prop::collection::vec(0usize..6, 1..12),
+    ) {
+        let mut warm = emf.clone();
+        let mut dest = b"earlier line\n".to_vec();
+        for &i in &order {
+            let mut e = entries[i % entries.len()].clone();
+            if e.timestamps.is_empty() {
+                e.timestamps.push(SystemTime::UNIX_EPOCH);
+            }
+            let before = dest.clone();
+            let mut expected = Vec::new();
+            let rb = emf.clone().format(&e, &mut expected).map_err(|e| e.to_string());
+            let ra = warm.__format_to_vec(&e, &mut dest).map_err(|e| e.to_string());
+            prop_assert_eq!(&ra, &rb);
+            if ra.is_err() {
+                expected.clear();
+            }
+            prop_assert_eq!(
+                String::from_utf8(dest.clone()).unwrap(),
+                String::from_utf8([before, expected].concat()).unwrap()
+            );
+        }
+    }
+
     #[test]
     fn json_lines_are_valid_json(entries in prop::collection::vec(entry(), 1..4)) {
         let mut json = Json::new();

@@ -206,12 +206,22 @@ impl Format for Emf {
         self.format_with_multiplicity(entry, output, None)
     }
 
+    fn __format_to_vec(
+        &mut self,
+        entry: &impl Entry,
+        output: &mut Vec<u8>,
+    ) -> Result<(), IoStreamError> {
+        let Self { config, state } = self;
+        writer::format_entry_into(config, state, entry, None, output)?;
+        Ok(())
+    }
+
     fn __fork<T: Entry + 'static>(&self) -> Option<crate::__private::ForkedFormat<T>> {
         // Entries are independent lines: a copy with the same configuration formats the same
         // bytes.
         let mut emf = self.clone();
         Some(Box::new(move |entry: &T, out: &mut Vec<u8>| {
-            emf.format(entry, out)
+            emf.__format_to_vec(entry, out)
         }))
     }
 }

@@ -87,8 +87,10 @@ pub(super) fn finish_single_line(
         header,
         header_key,
         millis_text,
+        base,
         ..
     } = &mut *st;
+    let base = *base;
     let prefix = shape.prefix_defs(cursor);
     let push_all_defs = |out: &mut Vec<u8>| {
         // Each definition starts with a comma; the first one's is dropped.
@@ -142,10 +144,10 @@ pub(super) fn finish_single_line(
             out.extend_from_slice(vals);
         });
     }
-    if out.len() - 1 <= cfg.max_line_bytes {
+    if out.len() - base - 1 <= cfg.max_line_bytes {
         return Ok(true);
     }
-    out.clear();
+    out.truncate(base);
     Ok(false)
 }
 

@@ -96,6 +96,9 @@ pub(crate) struct State {
     pub(super) header: Vec<u8>,
     pub(super) header_key: Option<(u64, usize)>,
     pub(super) millis_text: MillisText,
+    /// Where this entry's lines start in `out`: bytes before it belong to the caller (see
+    /// [`format_entry_into`]).
+    pub(super) base: usize,
 }
 
 #[allow(clippy::cast_possible_truncation)] // buffer offsets: lines are capped far below 4 GiB
@@ -117,7 +120,7 @@ impl State {
         self.dimtext.clear();
         self.new_keys.clear();
         self.largest = Largest::default();
-        self.out.clear();
+        self.out.truncate(self.base);
     }
 
     /// Drops buffers that grew unusually large, so one huge entry does not pin memory.
@@ -246,12 +249,54 @@ pub(super) fn format_entry<'s>(
     entry: &impl Entry,
     multiplicity: Option<u64>,
 ) -> Result<&'s [u8], ValidationError> {
-    let e = write_fields(cfg, st, entry, multiplicity, false);
-    if !super::assemble::finish_single_line(cfg, st, e)? {
-        let e = write_fields(cfg, st, entry, multiplicity, true);
-        super::assemble::finish(cfg, st, e)?;
-    }
+    format_lines(cfg, st, entry, multiplicity)?;
     Ok(&st.out)
+}
+
+/// Appends the lines of `entry` to `dest` directly (no copy through `state.out`). On error
+/// `dest` is left as it was.
+pub(super) fn format_entry_into(
+    cfg: &EmfConfig,
+    st: &mut State,
+    entry: &impl Entry,
+    multiplicity: Option<u64>,
+    dest: &mut Vec<u8>,
+) -> Result<(), ValidationError> {
+    /// Gives `dest` back (and the state its own buffer) even if the entry panics.
+    struct Lend<'x> {
+        st: &'x mut State,
+        dest: &'x mut Vec<u8>,
+    }
+    impl Drop for Lend<'_> {
+        fn drop(&mut self) {
+            std::mem::swap(&mut self.st.out, self.dest);
+            self.st.base = 0;
+        }
+    }
+    std::mem::swap(&mut st.out, dest);
+    st.base = st.out.len();
+    let lend = Lend { st, dest };
+    format_lines(cfg, lend.st, entry, multiplicity)
+}
+
+fn format_lines(
+    cfg: &EmfConfig,
+    st: &mut State,
+    entry: &impl Entry,
+    multiplicity: Option<u64>,
+) -> Result<(), ValidationError> {
+    let e = write_fields(cfg, st, entry, multiplicity, false);
+    let done = super::assemble::finish_single_line(cfg, st, e).and_then(|single| {
+        if !single {
+            let e = write_fields(cfg, st, entry, multiplicity, true);
+            super::assemble::finish(cfg, st, e)?;
+        }
+        Ok(())
+    });
+    if done.is_err() {
+        st.out.truncate(st.base);
+    }
+    done
 }
 
 fn write_fields<'a>(
