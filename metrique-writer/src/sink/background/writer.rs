@@ -8,7 +8,7 @@ use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::BackgroundQueueEvent;
-use super::assist::{Assisted, SLOT_BYTES};
+use super::assist::{Assisted, SLOT_BYTES, Take};
 use super::flush::FlushSignal;
 use super::shared::{DropCause, Shared};
 use crate::config::MetriqueValidationError;
@@ -125,7 +125,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
                 drop(entry);
                 n += 1;
             }
-            self.write_assisted(false);
+            self.write_assisted(Take::Skip);
             self.publish();
             self.shared.notify_space();
             self.update_behind();
@@ -204,12 +204,12 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
             .is_some_and(|a| a.pending.load(Ordering::SeqCst))
     }
 
-    /// Writes the lines producers formatted; with `close`, the last ones (shutdown).
-    fn write_assisted(&mut self, close: bool) {
+    /// Writes the lines producers formatted (see [`Take`] for the modes).
+    fn write_assisted(&mut self, mode: Take) {
         let Some(assist) = &self.shared.assist else {
             return;
         };
-        if !close && !assist.pending.load(Ordering::Relaxed) {
+        if mode != Take::Close && !assist.pending.load(Ordering::Relaxed) {
             return;
         }
         assist.pending.store(false, Ordering::SeqCst);
@@ -219,8 +219,10 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
             let Some(assist) = &self.shared.assist else {
                 return;
             };
-            let taken = assist.take(index, spare, close);
-            self.write_taken(taken);
+            match assist.take(index, spare, mode) {
+                Ok(taken) => self.write_taken(taken),
+                Err(spare) => self.assist_spare = spare,
+            }
         }
     }
 
@@ -375,7 +377,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
 
     /// Flushes the stream; `periodic` flushes also report queue health.
     fn flush(&mut self, periodic: bool) {
-        self.write_assisted(false);
+        self.write_assisted(Take::Wait);
         if self.dirty {
             let stream = &mut self.stream;
             let result = catch_unwind(AssertUnwindSafe(|| stream.flush()));
@@ -447,7 +449,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
             );
             self.shared.count_drops(left, DropCause::Shutdown);
         }
-        self.write_assisted(true);
+        self.write_assisted(Take::Close);
         self.dirty = true;
         self.flush(true);
         // `Drop` completes the flush waiters; then the stream is dropped (closed).
