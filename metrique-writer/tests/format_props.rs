@@ -221,6 +221,16 @@ fn emf_format() -> impl Strategy<Value = (Emf, bool, usize)> {
         })
 }
 
+/// Entry `i` (modulo the count) with a fixed timestamp, so that two formats write the same
+/// bytes for it.
+fn stamped(entries: &[TestEntry], i: usize) -> TestEntry {
+    let mut e = entries[i % entries.len()].clone();
+    if e.timestamps.is_empty() {
+        e.timestamps.push(SystemTime::UNIX_EPOCH);
+    }
+    e
+}
+
 /// Checks every EMF invariant of one written line.
 fn check_emf_line(line: &str, validated: bool, cap: usize) -> Result<(), TestCaseError> {
     prop_assert!(
@@ -314,10 +324,7 @@ proptest! {
     ) {
         let mut warm = emf.clone();
         for &i in &order {
-            let mut e = entries[i % entries.len()].clone();
-            if e.timestamps.is_empty() {
-                e.timestamps.push(SystemTime::UNIX_EPOCH);
-            }
+            let e = stamped(&entries, i);
             let (mut a, mut b) = (Vec::new(), Vec::new());
             let ra = warm.format(&e, &mut a).map_err(|e| e.to_string());
             let rb = emf.clone().format(&e, &mut b).map_err(|e| e.to_string());
@@ -337,10 +344,7 @@ proptest! {
         let mut warm = emf.clone();
         let mut dest = b"earlier line\n".to_vec();
         for &i in &order {
-            let mut e = entries[i % entries.len()].clone();
-            if e.timestamps.is_empty() {
-                e.timestamps.push(SystemTime::UNIX_EPOCH);
-            }
+            let e = stamped(&entries, i);
             let before = dest.clone();
             let mut expected = Vec::new();
             let rb = emf.clone().format(&e, &mut expected).map_err(|e| e.to_string());
