@@ -7,6 +7,11 @@
 //! instead of escaping the name again and building the definition; when every field matched,
 //! the whole definition list is one slice of [`Shape::defs`].
 //!
+//! A field whose key fits in [`PAD`] bytes keeps it inline, zero-padded, and a name that needs no
+//! escaping is matched against the copy inside it: the hit path then reads one cache line and
+//! copies a fixed number of bytes, which the compiler unrolls when the name is a constant (as in
+//! `#[metrics]` entries).
+//!
 //! Matching compares the name bytes (never pointers), so a hit is always correct. Optional
 //! fields that are absent in one entry are tolerated by looking up to [`SKIP`] fields ahead;
 //! any other difference re-records the rest of the shape from that field on.
@@ -18,9 +23,22 @@ use crate::unit::Unit;
 /// How many cached fields may be skipped (absent optional fields) when matching.
 const SKIP: usize = 2;
 
-/// Zero bytes kept after the last fragment, so that short fragments can be copied as one
-/// fixed-size block (see [`Shape::push_frag`]).
+/// Keys (`,"Name":` and the like) up to this many bytes are kept inline in their [`Field`].
+/// Zero bytes are also kept after the last fragment in [`Shape::frags`], so that short escaped
+/// keys can be copied as one fixed-size block (see [`Shape::push_frag`]).
 const PAD: usize = 32;
+
+/// [`Field::verbatim_len`] of a name matched through [`Shape::raw`].
+const NOT_VERBATIM: u32 = u32::MAX;
+
+/// The bytes of a key besides the name: `,"` and `":`, plus `"` or `[` for properties.
+#[inline(always)]
+fn key_extra(kind: Kind) -> usize {
+    match kind {
+        Kind::Metric | Kind::Dimension => 4,
+        Kind::Property | Kind::List => 5,
+    }
+}
 
 /// How a metric's definition is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +54,11 @@ pub(super) enum DefKind {
 /// One cached field. Ranges index [`Shape::raw`], [`Shape::frags`] and [`Shape::defs`].
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Field {
+    /// The key (`frags[frag]`), zero-padded, if it fits in [`PAD`] bytes.
+    block: [u8; PAD],
+    /// The name's length if the name is written verbatim at `block[2..]` (it needs no escaping
+    /// and the key fits); [`NOT_VERBATIM`] otherwise.
+    verbatim_len: u32,
     raw: (u32, u32),
     kind: Kind,
     def_kind: DefKind,
@@ -47,6 +70,24 @@ pub(super) struct Field {
 }
 
 impl Field {
+    /// The hit path's test: a verbatim name, compared inside the inline key.
+    #[inline(always)]
+    fn hit(&self, name: &[u8], kind: Kind, unit: Unit, def_kind: DefKind) -> bool {
+        self.verbatim_len as usize == name.len()
+            && self.kind == kind
+            && self.def_kind == def_kind
+            && self.unit == unit
+            && self
+                .block
+                .get(2..2 + name.len())
+                .is_some_and(|b| same_bytes(b, name))
+    }
+
+    /// The key's length in bytes.
+    pub(super) fn frag_len(&self) -> usize {
+        (self.frag.1 - self.frag.0) as usize
+    }
+
     #[inline(always)]
     fn matches(&self, raw: &[u8], name: &[u8], kind: Kind, unit: Unit, def_kind: DefKind) -> bool {
         self.kind == kind
@@ -94,14 +135,25 @@ pub(super) struct Cursor {
     pub(super) contiguous: bool,
     /// After the first skip: the end of the definitions of the fields used before it.
     pub(super) prefix_def_end: u32,
+    /// Every field needs the writer's bookkeeping: set by [`Cursor::new`] (recording pass,
+    /// validations) or at the first skip.
+    pub(super) slow: bool,
 }
 
 impl Default for Cursor {
     fn default() -> Self {
+        Self::new(false)
+    }
+}
+
+impl Cursor {
+    /// A cursor at the first field; `slow` as in [`Cursor::slow`].
+    pub(super) fn new(slow: bool) -> Self {
         Self {
             pos: 0,
             contiguous: true,
             prefix_def_end: 0,
+            slow,
         }
     }
 }
@@ -124,10 +176,51 @@ fn u(n: usize) -> u32 {
 }
 
 impl Shape {
+    /// Appends the key of the field for `name` at the cursor to `out` (`,"Name":`, with `"` or
+    /// `[` after it for string and list properties) and returns the field's index; the field is
+    /// recorded if the cache does not have it.
+    #[inline(always)]
+    pub(super) fn push_key(
+        &mut self,
+        cur: &mut Cursor,
+        name: &str,
+        kind: Kind,
+        unit: Unit,
+        def_kind: DefKind,
+        out: &mut Vec<u8>,
+    ) -> usize {
+        let pos = cur.pos;
+        if let Some(f) = self.fields.get(pos)
+            && f.hit(name.as_bytes(), kind, unit, def_kind)
+            && let Some(key) = f.block.get(..name.len() + key_extra(kind))
+        {
+            cur.pos = pos + 1;
+            out.extend_from_slice(key);
+            return pos;
+        }
+        self.push_key_slow(cur, name, kind, unit, def_kind, out)
+    }
+
+    /// [`Shape::push_key`] for anything but a verbatim name at the cursor.
+    #[inline(never)]
+    fn push_key_slow(
+        &mut self,
+        cur: &mut Cursor,
+        name: &str,
+        kind: Kind,
+        unit: Unit,
+        def_kind: DefKind,
+        out: &mut Vec<u8>,
+    ) -> usize {
+        let i = self.field(cur, name, kind, unit, def_kind);
+        self.push_frag(&self.fields[i], out);
+        i
+    }
+
     /// The index of the field for `name` at the cursor, recorded if the cache does not have
     /// it.
     #[inline(always)]
-    pub(super) fn field(
+    fn field(
         &mut self,
         cur: &mut Cursor,
         name: &str,
@@ -167,6 +260,7 @@ impl Shape {
                 if cur.contiguous {
                     cur.prefix_def_end = cur.pos.checked_sub(1).map_or(0, |i| self.fields[i].def.1);
                     cur.contiguous = false;
+                    cur.slow = true;
                 }
                 cur.pos = j + 1;
                 return j;
@@ -229,9 +323,22 @@ impl Shape {
             }
             self.defs.push(b'}');
         }
+        let frag = frag_start..self.frags.len();
+        let mut block = [0; PAD];
+        let fits = frag.len() <= PAD;
+        if fits {
+            block[..frag.len()].copy_from_slice(&self.frags[frag.clone()]);
+        }
+        let verbatim = fits && frag.len() == name.len() + key_extra(kind);
         let field = Field {
+            block,
+            verbatim_len: if verbatim {
+                u(name.len())
+            } else {
+                NOT_VERBATIM
+            },
             raw,
-            frag: (u(frag_start), u(self.frags.len())),
+            frag: (u(frag.start), u(frag.end)),
             def: (u(def_start), u(self.defs.len())),
             hash,
             kind,
@@ -312,10 +419,13 @@ mod tests {
                 .iter()
                 .map(|(n, k)| {
                     let unit = if *k == Kind::Metric { ms } else { Unit::None };
-                    let f = s.field(&mut c, n, *k, unit, DefKind::Standard);
-                    let mut pushed = Vec::new();
-                    assert_eq!(s.push_frag(s.get(f), &mut pushed), pushed.len());
-                    assert_eq!(pushed, s.frag(s.get(f)));
+                    let mut pushed = b"x".to_vec();
+                    let f = s.push_key(&mut c, n, *k, unit, DefKind::Standard, &mut pushed);
+                    assert_eq!(&pushed[1..], s.frag(s.get(f)));
+                    assert_eq!(s.get(f).frag_len(), pushed.len() - 1);
+                    let mut copied = Vec::new();
+                    assert_eq!(s.push_frag(s.get(f), &mut copied), copied.len());
+                    assert_eq!(copied, pushed[1..]);
                     frag(s, s.get(f))
                 })
                 .collect();
@@ -359,5 +469,44 @@ mod tests {
         assert_eq!(defs.unwrap(), r#",{"Name":"A","Unit":"Milliseconds"}"#);
         let (_, _, defs) = write(&mut s, &all);
         assert_eq!(defs.unwrap().matches("Name").count(), 3);
+    }
+
+    #[test]
+    fn verbatim_names_hit_inline_and_the_others_through_the_raw_bytes() {
+        let mut s = Shape::default();
+        let long = "a_metric_name_too_long_for_the_inline_key";
+        let names = [
+            ("Short", Kind::Metric),
+            ("Esc\"aped", Kind::Metric),
+            (long, Kind::Metric),
+            ("Prop", Kind::Property),
+        ];
+        let expected = format!(",\"Short\":,\"Esc\\\"aped\":,\"{long}\":,\"Prop\":\"");
+        let mut recorded = None;
+        for _ in 0..3 {
+            let mut c = Cursor::default();
+            let mut out = Vec::new();
+            for (n, k) in names {
+                s.push_key(&mut c, n, k, Unit::None, DefKind::Standard, &mut out);
+            }
+            assert_eq!(String::from_utf8(out).unwrap(), expected);
+            // Recorded once, then every field is a hit (verbatim or not).
+            assert_eq!(*recorded.get_or_insert(s.generation), s.generation);
+        }
+        let verbatim: Vec<_> = s.fields.iter().map(|f| f.verbatim_len).collect();
+        assert_eq!(verbatim, [5, NOT_VERBATIM, NOT_VERBATIM, 4]);
+        // Same length, one byte different: not a hit.
+        let mut c = Cursor::default();
+        let mut out = Vec::new();
+        s.push_key(
+            &mut c,
+            "Shorx",
+            Kind::Metric,
+            Unit::None,
+            DefKind::Standard,
+            &mut out,
+        );
+        assert_eq!(out, b",\"Shorx\":");
+        assert_ne!(recorded, Some(s.generation));
     }
 }

@@ -308,10 +308,12 @@ fn write_fields<'a>(
 ) -> EntryState<'a> {
     st.reset();
     st.record = record;
+    let track_names = cfg.validations.unique_names || cfg.validations.dimensions_exist;
+    st.cursor = Cursor::new(record || track_names);
     let mut w = EmfWriter {
         cfg,
         st,
-        track_names: cfg.validations.unique_names || cfg.validations.dimensions_exist,
+        track_names,
         e: EntryState {
             multiplicity,
             ..EntryState::default()
@@ -391,29 +393,29 @@ impl FieldWriter<'_, '_, '_> {
     #[inline(always)]
     fn scalar(self, unit: Unit, value: impl FnOnce(&mut Vec<u8>)) {
         let st = &mut *self.w.st;
-        let i = st.shape.field(
+        let start = st.vals.len();
+        let i = st.shape.push_key(
             &mut st.cursor,
             self.name,
             Kind::Metric,
             unit,
             DefKind::Standard,
+            &mut st.vals,
         );
-        let f = st.shape.get(i);
-        let (def, hash) = (f.def, f.hash);
-        let start = st.vals.len();
-        let n = st.shape.push_frag(f, &mut st.vals);
         value(&mut st.vals);
         st.def_count += 1;
-        if !st.cursor.contiguous || st.record || self.w.track_names {
-            self.scalar_bookkeeping(def, hash, start, n);
+        if st.cursor.slow {
+            self.scalar_bookkeeping(i, start);
         }
     }
 
     /// What [`FieldWriter::scalar`] records besides the text: a definition written after a
     /// skipped cached field, the metric's ranges (second pass), its name (validations).
     #[inline(never)]
-    fn scalar_bookkeeping(self, def: (u32, u32), hash: u64, start: usize, n: usize) {
+    fn scalar_bookkeeping(self, i: usize, start: usize) {
         let st = &mut *self.w.st;
+        let f = st.shape.get(i);
+        let (def, hash, n) = (f.def, f.hash, f.frag_len());
         if !st.cursor.contiguous {
             st.late_defs.push(def);
         }
@@ -475,13 +477,18 @@ impl FieldWriter<'_, '_, '_> {
         let second = it.next();
 
         let st = &mut *self.w.st;
-        let i = st
-            .shape
-            .field(&mut st.cursor, self.name, Kind::Metric, unit, def_kind);
+        let start = st.vals.len();
+        let i = st.shape.push_key(
+            &mut st.cursor,
+            self.name,
+            Kind::Metric,
+            unit,
+            def_kind,
+            &mut st.vals,
+        );
         let f = st.shape.get(i);
         let (def, hash) = (f.def, f.hash);
-        let start = st.vals.len();
-        let n = st.shape.push_frag(f, &mut st.vals);
+        let n = st.vals.len() - start;
         let name = (start + 2, start + n - 2);
 
         st.pending.clear();
@@ -575,35 +582,39 @@ impl FieldWriter<'_, '_, '_> {
     }
 
     /// Starts a property: `,"name":"` or `,"name":[`; returns (field start, name location,
-    /// name hash).
+    /// cached field index).
     #[inline(always)]
-    fn begin_property(&mut self, kind: Kind) -> (usize, Loc, u64) {
+    fn begin_property(&mut self, kind: Kind) -> (usize, Loc, usize) {
         let st = &mut *self.w.st;
-        let i = st
-            .shape
-            .field(&mut st.cursor, self.name, kind, Unit::None, DefKind::None);
-        let f = st.shape.get(i);
         let start = st.props.len();
-        let n = st.shape.push_frag(f, &mut st.props);
+        let i = st.shape.push_key(
+            &mut st.cursor,
+            self.name,
+            kind,
+            Unit::None,
+            DefKind::None,
+            &mut st.props,
+        );
+        let n = st.props.len() - start;
         let loc = Loc {
             buf: BufId::Props,
             start: u(start + 2),
             end: u(start + n - 3),
         };
-        (start, loc, f.hash)
+        (start, loc, i)
     }
 
     #[inline(always)]
-    fn end_property(self, start: usize, loc: Loc, hash: u64, kind: Kind) {
+    fn end_property(self, start: usize, loc: Loc, field: usize, kind: Kind) {
         let st = &mut *self.w.st;
         if st.record {
             st.note_field(loc, st.props.len() - start);
         }
-        if self.w.track_names
-            && st.is_duplicate(hash, loc, kind, 0)
-            && self.w.cfg.validations.unique_names
-        {
-            self.duplicate();
+        if self.w.track_names {
+            let hash = st.shape.get(field).hash;
+            if st.is_duplicate(hash, loc, kind, 0) && self.w.cfg.validations.unique_names {
+                self.duplicate();
+            }
         }
     }
 }
@@ -611,10 +622,10 @@ impl FieldWriter<'_, '_, '_> {
 impl ValueWriter for FieldWriter<'_, '_, '_> {
     #[inline(always)]
     fn string(mut self, value: &str) {
-        let (start, loc, hash) = self.begin_property(Kind::Property);
+        let (start, loc, field) = self.begin_property(Kind::Property);
         push_escaped(&mut self.w.st.props, value);
         self.w.st.props.push(b'"');
-        self.end_property(start, loc, hash, Kind::Property);
+        self.end_property(start, loc, field, Kind::Property);
     }
 
     #[inline(always)]
@@ -666,12 +677,12 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
     }
 
     fn values<'v, V: Value + 'v>(mut self, values: impl IntoIterator<Item = &'v V>) {
-        let (start, loc, hash) = self.begin_property(Kind::List);
+        let (start, loc, field) = self.begin_property(Kind::List);
         let props = &mut self.w.st.props;
         match push_list_elements(props, values) {
             Ok(()) => {
                 props.push(b']');
-                self.end_property(start, loc, hash, Kind::List);
+                self.end_property(start, loc, field, Kind::List);
             }
             Err(e) => {
                 props.truncate(start);
