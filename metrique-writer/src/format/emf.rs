@@ -73,6 +73,7 @@ pub use crate::config::{AllowSplitEntries, EntryDimensions};
 mod assemble;
 mod directive;
 mod flags_impl;
+mod header;
 mod histogram;
 pub mod limits;
 mod names;

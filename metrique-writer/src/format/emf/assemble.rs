@@ -84,8 +84,7 @@ pub(super) fn finish_single_line(
         vals,
         props,
         scratch,
-        header,
-        header_key,
+        headers,
         millis_text,
         base,
         ..
@@ -107,22 +106,12 @@ pub(super) fn finish_single_line(
     };
     if e.entry_dims.is_none() && cfg.more_namespaces.is_empty() {
         // The hot path: a few copies of pre-rendered fragments. The header depends only on
-        // the configuration (fixed for this state) and the cached shape's definitions.
-        if late_defs.is_empty() {
-            let key = (shape.generation, prefix.len());
-            if *header_key != Some(key) {
-                header.clear();
-                header.extend_from_slice(&cfg.single_prefix);
-                push_all_defs(header);
-                header.extend_from_slice(&cfg.single_tail);
-                *header_key = Some(key);
-            }
-            out.extend_from_slice(header);
-        } else {
-            out.extend_from_slice(&cfg.single_prefix);
-            push_all_defs(out);
-            out.extend_from_slice(&cfg.single_tail);
-        }
+        // the configuration (fixed for this state) and which cached definitions were used.
+        headers.push(out, shape.generation, prefix.len(), late_defs, |header| {
+            header.extend_from_slice(&cfg.single_prefix);
+            push_all_defs(header);
+            header.extend_from_slice(&cfg.single_tail);
+        });
         millis_text.push(out, millis);
         out.push(b'}');
         out.extend_from_slice(vals);

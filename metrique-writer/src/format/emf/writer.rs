@@ -16,6 +16,7 @@ use std::time::SystemTime;
 
 use super::EmfConfig;
 use super::flags_impl::{HighStorageResolutionFlag, NoMetricFlag};
+use super::header::Headers;
 use super::names::{BufId, Kind, Loc, NameTable, hash_bytes};
 use super::shape::{Cursor, DefKind, Shape};
 use crate::config::{AllowSplitEntries, AllowUnroutableEntries, EntryDimensions};
@@ -90,11 +91,8 @@ pub(crate) struct State {
     pub(super) sets: Vec<(u32, u32, u32)>,
     pub(super) settext: Vec<u8>,
     pub(super) chunk: Vec<u32>,
-    /// The single line's header (prefix, metric definitions, tail up to the timestamp) of the
-    /// last entry that had no late definitions, and the `(shape generation, definitions
-    /// length)` it was built from.
-    pub(super) header: Vec<u8>,
-    pub(super) header_key: Option<(u64, usize)>,
+    /// The single line's headers of recent definition sets.
+    pub(super) headers: Headers,
     pub(super) millis_text: MillisText,
     /// Where this entry's lines start in `out`: bytes before it belong to the caller (see
     /// [`format_entry_into`]).
