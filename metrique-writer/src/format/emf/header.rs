@@ -65,19 +65,14 @@ impl Headers {
 mod tests {
     use super::*;
 
+    /// Shape generation, definitions before the first skip, definitions after it.
+    type Set = (u64, usize, &'static [(u32, u32)]);
+
     #[test]
     fn each_definition_set_is_built_once_until_evicted() {
         let mut h = Headers::default();
         let mut builds = 0;
-        let mut get = |h: &mut Headers, generation, prefix, late: &[(u32, u32)]| {
-            let mut out = b"x".to_vec();
-            h.push(&mut out, generation, prefix, late, |t| {
-                builds += 1;
-                t.extend_from_slice(format!("{generation}/{prefix}/{late:?}").as_bytes());
-            });
-            String::from_utf8(out).unwrap()
-        };
-        let sets: [(u64, usize, &[(u32, u32)]); 4] = [
+        let sets: [Set; 4] = [
             (1, 10, &[]),
             (1, 4, &[(6, 10)]),
             (1, 4, &[(8, 10)]),
@@ -85,10 +80,14 @@ mod tests {
         ];
         for _ in 0..3 {
             for (g, p, l) in sets {
-                assert_eq!(get(&mut h, g, p, l), format!("x{g}/{p}/{l:?}"));
+                let mut out = b"x".to_vec();
+                h.push(&mut out, g, p, l, |t| {
+                    builds += 1;
+                    t.extend_from_slice(format!("{g}/{p}/{l:?}").as_bytes());
+                });
+                assert_eq!(String::from_utf8(out).unwrap(), format!("x{g}/{p}/{l:?}"));
             }
         }
-        drop(get);
         assert_eq!(builds, 4, "four sets fit");
         let mut builds = 0;
         let mut h = Headers::default();
