@@ -11,6 +11,7 @@ use crate::stream::{EntryIoStream, IoStreamError, MergeGlobalDimensions};
 
 #[cfg(feature = "emf")]
 pub mod emf;
+pub(crate) mod epoch_millis;
 #[cfg(feature = "json")]
 pub mod json;
 #[cfg(any(feature = "emf", feature = "json"))]

@@ -27,10 +27,11 @@
 
 use std::borrow::Cow;
 use std::io;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use crate::entry::{Entry, EntryConfig, EntryWriter};
 use crate::format::Format;
+use crate::format::epoch_millis::EpochMillis;
 use crate::format::json_encode::{
     finite, push_escaped, push_int, push_list_elements, push_observation_value, push_string,
 };
@@ -47,6 +48,7 @@ pub struct Json {
     metrics: Vec<u8>,
     props: Vec<u8>,
     out: Vec<u8>,
+    epoch_millis: EpochMillis,
 }
 
 impl Clone for Json {
@@ -89,10 +91,9 @@ impl Format for Json {
             errors.invalid_mut("multiple timestamps written");
         }
         errors.build()?;
-        let millis = timestamp
-            .unwrap_or_else(SystemTime::now)
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        let millis = self
+            .epoch_millis
+            .of(timestamp.unwrap_or_else(SystemTime::now));
         let out = &mut self.out;
         out.extend_from_slice(b"{\"timestamp\":");
         push_int(out, millis);

@@ -6,7 +6,7 @@
 //! groups metrics by per-metric dimension tuple and continuation pass and packs them greedily
 //! into lines of at most 100 definitions and at most the size cap.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use super::EmfConfig;
 use super::limits::{
@@ -49,14 +49,9 @@ fn validate(
         cross_join(cfg, st, entry_dims, &mut errors);
     }
     errors.build()?;
-    Ok(e.timestamp
-        .unwrap_or_else(SystemTime::now)
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| {
-            d.as_secs()
-                .saturating_mul(1000)
-                .saturating_add(u64::from(d.subsec_millis()))
-        }))
+    Ok(st
+        .epoch_millis
+        .of(e.timestamp.unwrap_or_else(SystemTime::now)))
 }
 
 /// Validates the entry and, in the common case, writes it as one line into `st.out`.

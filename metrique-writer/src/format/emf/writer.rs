@@ -21,6 +21,7 @@ use super::names::{BufId, Kind, Loc, NameTable, hash_bytes};
 use super::shape::{Cursor, DefKind, Shape};
 use crate::config::{AllowSplitEntries, AllowUnroutableEntries, EntryDimensions};
 use crate::entry::{Entry, EntryConfig, EntryWriter};
+use crate::format::epoch_millis::EpochMillis;
 use crate::format::json_encode::{
     MillisText, clean_observation, finite, push_escaped, push_f64, push_i64, push_list_elements,
     push_observation_value, push_string, push_u64,
@@ -94,6 +95,7 @@ pub(crate) struct State {
     /// The single line's headers of recent definition sets.
     pub(super) headers: Headers,
     pub(super) millis_text: MillisText,
+    pub(super) epoch_millis: EpochMillis,
     /// Where this entry's lines start in `out`: bytes before it belong to the caller (see
     /// [`format_entry_into`]).
     pub(super) base: usize,
