@@ -36,9 +36,10 @@ pub(super) const SLOT_BYTES: usize = 1 << 20;
 /// kept for the writer's report, so they are bounded too).
 const SLOT_INVALID: usize = 4096;
 
-/// Buffers (and format copies) per queue: enough for every core to format at once.
+/// Buffers (and format copies) per queue: enough for every core to format at once. A power
+/// of two, so that a producer picks its first buffer with a mask rather than a division.
 pub(super) fn slot_count() -> usize {
-    std::thread::available_parallelism().map_or(4, |n| n.get().clamp(4, 8))
+    std::thread::available_parallelism().map_or(4, |n| n.get().clamp(4, 8).next_power_of_two())
 }
 
 /// Entries producers formatted since the writer last took them.
@@ -127,9 +128,15 @@ impl<T> Assist<T> {
     /// Formats `entry` into the first free buffer. Never blocks.
     pub(super) fn try_format(&self, entry: &T) -> Assisting {
         let n = self.slots.len();
-        let start = thread_index() % n;
+        let start = if n.is_power_of_two() {
+            thread_index() & (n - 1)
+        } else {
+            thread_index() % n
+        };
         for k in 0..n {
-            let cell = &self.slots[(start + k) % n];
+            // `start + k` wraps at most once.
+            let i = start + k;
+            let cell = &self.slots[if i >= n { i - n } else { i }];
             let Some(guard) = cell.slot.try_lock() else {
                 continue;
             };
