@@ -28,8 +28,15 @@ const SKIP: usize = 2;
 /// keys can be copied as one fixed-size block (see [`Shape::push_frag`]).
 const PAD: usize = 32;
 
-/// [`Field::verbatim_len`] of a name matched through [`Shape::raw`].
-const NOT_VERBATIM: u32 = u32::MAX;
+/// [`Field::verbatim`] of a name matched through [`Shape::raw`] (no [`verbatim_key`] has it).
+const NOT_VERBATIM: u64 = u64::MAX;
+
+/// What the hit path compares in one go: the name's length, the kind and the definition kind.
+#[inline(always)]
+fn verbatim_key(len: usize, kind: Kind, def_kind: DefKind) -> u64 {
+    // Names are far shorter than 4 GiB; a longer one just never hits.
+    (len as u64 & 0xffff_ffff) | (kind as u64) << 32 | (def_kind as u64) << 40
+}
 
 /// The bytes of a key besides the name: `,"` and `":`, plus `"` or `[` for properties.
 #[inline(always)]
@@ -56,9 +63,9 @@ pub(super) enum DefKind {
 pub(super) struct Field {
     /// The key (`frags[frag]`), zero-padded, if it fits in [`PAD`] bytes.
     block: [u8; PAD],
-    /// The name's length if the name is written verbatim at `block[2..]` (it needs no escaping
-    /// and the key fits); [`NOT_VERBATIM`] otherwise.
-    verbatim_len: u32,
+    /// [`verbatim_key`] of the field if its name is written verbatim at `block[2..]` (it needs
+    /// no escaping and the key fits); [`NOT_VERBATIM`] otherwise.
+    verbatim: u64,
     raw: (u32, u32),
     kind: Kind,
     def_kind: DefKind,
@@ -73,9 +80,7 @@ impl Field {
     /// The hit path's test: a verbatim name, compared inside the inline key.
     #[inline(always)]
     fn hit(&self, name: &[u8], kind: Kind, unit: Unit, def_kind: DefKind) -> bool {
-        self.verbatim_len as usize == name.len()
-            && self.kind == kind
-            && self.def_kind == def_kind
+        self.verbatim == verbatim_key(name.len(), kind, def_kind)
             && self.unit == unit
             && self
                 .block
@@ -332,8 +337,8 @@ impl Shape {
         let verbatim = fits && frag.len() == name.len() + key_extra(kind);
         let field = Field {
             block,
-            verbatim_len: if verbatim {
-                u(name.len())
+            verbatim: if verbatim {
+                verbatim_key(name.len(), kind, def_kind)
             } else {
                 NOT_VERBATIM
             },
@@ -493,8 +498,17 @@ mod tests {
             // Recorded once, then every field is a hit (verbatim or not).
             assert_eq!(*recorded.get_or_insert(s.generation), s.generation);
         }
-        let verbatim: Vec<_> = s.fields.iter().map(|f| f.verbatim_len).collect();
-        assert_eq!(verbatim, [5, NOT_VERBATIM, NOT_VERBATIM, 4]);
+        let verbatim: Vec<_> = s.fields.iter().map(|f| f.verbatim).collect();
+        let key = |len, kind| verbatim_key(len, kind, DefKind::Standard);
+        assert_eq!(
+            verbatim,
+            [
+                key(5, Kind::Metric),
+                NOT_VERBATIM,
+                NOT_VERBATIM,
+                key(4, Kind::Property)
+            ]
+        );
         // Same length, one byte different: not a hit.
         let mut c = Cursor::default();
         let mut out = Vec::new();
