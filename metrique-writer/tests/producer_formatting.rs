@@ -22,11 +22,13 @@ use support::SharedBuf;
 
 type Record = Vec<(&'static str, u64)>;
 
-/// JSON that counts the entries its copies format (the producers' share).
+/// JSON that counts the entries its copies format (the producers' and the writer thread's) and
+/// those its original formats.
 #[derive(Default)]
 struct CountingJson {
     json: Json,
     by_copies: Arc<AtomicU64>,
+    by_original: Arc<AtomicU64>,
 }
 
 impl Format for CountingJson {
@@ -35,6 +37,7 @@ impl Format for CountingJson {
         entry: &impl Entry,
         output: &mut impl io::Write,
     ) -> Result<(), IoStreamError> {
+        self.by_original.fetch_add(1, Ordering::Relaxed);
         self.json.format(entry, output)
     }
 
@@ -119,30 +122,40 @@ fn json_queue(
         .build::<Record>(Json::default().output_to(buf.clone()))
 }
 
+/// Lines formatted by copies of a [`CountingJson`] (producers' and the writer thread's) and
+/// by the original (the stream's own `format`).
+struct Counts {
+    by_copies: Arc<AtomicU64>,
+    by_original: Arc<AtomicU64>,
+}
+
 /// A 2-entry queue, block policy, JSON into `buf` through a [`CountingJson`]; returns the
-/// queue, its join handle and the count of entries the format's copies formatted.
+/// queue, its join handle and the format's counts.
 fn counting_queue(
     buf: &SharedBuf,
     producer_formatting: bool,
 ) -> (
     metrique_writer::sink::BackgroundQueue<Record>,
     metrique_writer::sink::BackgroundQueueJoinHandle,
-    Arc<AtomicU64>,
+    Counts,
 ) {
     let format = CountingJson::default();
-    let by_copies = format.by_copies.clone();
+    let counts = Counts {
+        by_copies: format.by_copies.clone(),
+        by_original: format.by_original.clone(),
+    };
     let (queue, handle) = BackgroundQueueBuilder::new()
         .capacity(2)
         .overflow_policy(block())
         .producer_formatting(producer_formatting)
         .build::<Record>(format.output_to(buf.clone()));
-    (queue, handle, by_copies)
+    (queue, handle, counts)
 }
 
 #[test]
 fn full_queue_producers_format_and_nothing_is_lost() {
     let buf = SharedBuf::default();
-    let (queue, handle, by_copies) = counting_queue(&buf, true);
+    let (queue, handle, counts) = counting_queue(&buf, true);
     produce(&queue);
     // Everything appended so far is written once the flush completes, producers' lines too.
     futures::executor::block_on(queue.flush_async());
@@ -155,10 +168,10 @@ fn full_queue_producers_format_and_nothing_is_lost() {
         stats.formatted_by_producers > 0,
         "a 2-entry queue fed by 4 threads was full at some point, so producers formatted"
     );
-    assert_eq!(
-        by_copies.load(Ordering::Relaxed),
-        stats.formatted_by_producers
-    );
+    // Every line came from a copy of the format: a producer's or the writer thread's own,
+    // which formats the queued entries into one buffer per batch.
+    assert_eq!(counts.by_copies.load(Ordering::Relaxed), stats.written);
+    assert_eq!(counts.by_original.load(Ordering::Relaxed), 0);
     drop(handle);
     assert_all_once(&buf);
 }
@@ -203,17 +216,18 @@ fn drop_policies_format_before_dropping_and_count_the_rest() {
 #[test]
 fn turned_off_every_entry_is_queued_in_order() {
     let buf = SharedBuf::default();
-    let (queue, handle, by_copies) = counting_queue(&buf, false);
+    let (queue, handle, counts) = counting_queue(&buf, false);
     produce(&queue);
     drop(handle);
     assert_all_once(&buf);
     assert_in_order_per_thread(&written(&buf));
     assert_eq!(queue.stats().formatted_by_producers, 0);
     assert_eq!(
-        by_copies.load(Ordering::Relaxed),
-        0,
-        "the copy was never used"
+        counts.by_copies.load(Ordering::Relaxed),
+        THREADS * PER_THREAD,
+        "the writer thread formats every entry with its own copy"
     );
+    assert_eq!(counts.by_original.load(Ordering::Relaxed), 0);
 }
 
 /// While the writer keeps up (less than half the capacity waiting, queue never full), producers
@@ -279,6 +293,48 @@ fn entries_rejected_on_producers_are_counted() {
             "nothing written for a rejected entry"
         );
     }
+}
+
+/// The writer thread formats queued entries with its own copy of the format, into one buffer
+/// written per batch: lines keep the order of the queue, the in-band report of a rejected
+/// entry (no tracing subscriber in this test binary) lands where the entry was, and the
+/// counters add up.
+#[test]
+fn the_writer_threads_copy_keeps_order_and_reports_in_place() {
+    let buf = SharedBuf::default();
+    let (queue, handle) =
+        BackgroundQueueBuilder::new()
+            .producer_formatting(false)
+            .build::<metrique_writer::BoxEntry>(Json::default().output_to(buf.clone()));
+    for round in 0..3 {
+        queue.append(record(round, 1).boxed());
+        queue.append(support::Invalid.boxed());
+        queue.append(record(round, 2).boxed());
+    }
+    drop(handle);
+    let lines = buf.lines();
+    assert_eq!(lines.len(), 9, "{lines:?}");
+    for (i, line) in lines.iter().enumerate() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        let round = (i / 3) as u64;
+        match i % 3 {
+            1 => assert!(line.contains("MetriqueValidationError"), "{lines:?}"),
+            k => assert_eq!(
+                (
+                    v["metrics"]["Thread"]["value"].as_u64(),
+                    v["metrics"]["Seq"]["value"].as_u64(),
+                ),
+                (Some(round), Some(if k == 0 { 1 } else { 2 })),
+                "{lines:?}"
+            ),
+        }
+    }
+    let stats = queue.stats();
+    assert_eq!((stats.appended, stats.written), (9, 6));
+    assert_eq!(
+        (stats.validation_errors, stats.formatted_by_producers),
+        (3, 0)
+    );
 }
 
 /// JSON whose writer-thread path takes 5 µs an entry; its copies format at full speed.

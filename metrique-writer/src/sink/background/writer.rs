@@ -31,6 +31,24 @@ pub(super) struct WriterConfig {
     pub(super) shutdown_timeout: Duration,
 }
 
+/// The writer's own copy of the stream's format, when the stream has one
+/// ([`EntryIoStream::__fork_format`]): queued entries are formatted into `chunk`, which goes to
+/// the stream with one [`__write_formatted`](EntryIoStream::__write_formatted) per batch, rather
+/// than each line being copied into the stream's own buffer.
+struct Own<T> {
+    format: crate::__private::ForkedFormat<T>,
+    chunk: Vec<u8>,
+    /// Entries whose lines are in `chunk`.
+    formatted: u64,
+}
+
+/// What formatting one entry into [`Own::chunk`] gave.
+enum Formatted {
+    Ok,
+    Invalid(crate::validate::ValidationError),
+    Failed(Option<io::Error>),
+}
+
 /// Counters since the last report to the observer.
 #[derive(Default)]
 struct Unreported {
@@ -57,10 +75,16 @@ pub(super) struct Writer<T, S> {
     flushes: Vec<(u64, Arc<FlushSignal>)>,
     /// The buffer handed to producers for their next formatted lines (see [`super::assist`]).
     assist_spare: Vec<u8>,
+    own: Option<Own<T>>,
 }
 
-impl<T: Entry, S: EntryIoStream> Writer<T, S> {
+impl<T: Entry + 'static, S: EntryIoStream> Writer<T, S> {
     pub(super) fn new(shared: Arc<Shared<T>>, stream: S, cfg: WriterConfig) -> Self {
+        let own = stream.__fork_format().map(|format| Own {
+            format,
+            chunk: Vec::new(),
+            formatted: 0,
+        });
         Self {
             shared,
             stream,
@@ -75,6 +99,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
             idle: Duration::ZERO,
             flushes: Vec::new(),
             assist_spare: Vec::new(),
+            own,
         }
     }
 
@@ -125,6 +150,7 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
                 drop(entry);
                 n += 1;
             }
+            self.write_own();
             self.write_assisted(Take::Skip);
             self.publish();
             self.shared.notify_space();
@@ -144,6 +170,27 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
     }
 
     fn write(&mut self, entry: &T) {
+        if let Some(own) = &mut self.own {
+            let start = own.chunk.len();
+            let (format, chunk) = (&mut own.format, &mut own.chunk);
+            let formatted = match catch_unwind(AssertUnwindSafe(|| format(entry, chunk))) {
+                Ok(Ok(())) => Formatted::Ok,
+                Ok(Err(IoStreamError::Validation(e))) => Formatted::Invalid(e),
+                Ok(Err(IoStreamError::Io(e))) => Formatted::Failed(Some(e)),
+                Err(_) => Formatted::Failed(None),
+            };
+            if let Formatted::Ok = formatted {
+                own.formatted += 1;
+                return;
+            }
+            own.chunk.truncate(start);
+            match formatted {
+                Formatted::Invalid(e) => self.invalid_entry(&e),
+                Formatted::Failed(e) => self.output_failed(1, "formatting an entry", e.as_ref()),
+                Formatted::Ok => {}
+            }
+            return;
+        }
         let stream = &mut self.stream;
         match catch_unwind(AssertUnwindSafe(|| stream.next(entry))) {
             Ok(Ok(())) => {
@@ -262,6 +309,33 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
         }
     }
 
+    /// Writes the lines formatted into [`Own::chunk`] and counts them.
+    fn write_own(&mut self) {
+        let Some(own) = &mut self.own else {
+            return;
+        };
+        let count = std::mem::take(&mut own.formatted);
+        if count == 0 {
+            return;
+        }
+        let (stream, chunk) = (&mut self.stream, &own.chunk);
+        let result = catch_unwind(AssertUnwindSafe(|| stream.__write_formatted(chunk)));
+        own.chunk.clear();
+        // Keep memory bounded after a batch of unusually large entries.
+        if own.chunk.capacity() > SLOT_BYTES {
+            own.chunk = Vec::new();
+        }
+        match result {
+            Ok(Ok(())) => {
+                self.written += count;
+                self.unreported.written += count;
+                self.dirty = true;
+            }
+            Ok(Err(e)) => self.output_failed(count, "writing entries", Some(&e)),
+            Err(_) => self.output_failed(count, "writing entries", None),
+        }
+    }
+
     /// Counts and reports an entry the format rejected.
     fn invalid_entry(&mut self, e: &crate::validate::ValidationError) {
         self.validation_errors += 1;
@@ -276,6 +350,8 @@ impl<T: Entry, S: EntryIoStream> Writer<T, S> {
             let report = MetriqueValidationError::new(
                 "metric entry could not be formatted correctly, call tracing_subscriber::fmt::init to see more detailed information",
             );
+            // The lines formatted before this entry go first.
+            self.write_own();
             let stream = &mut self.stream;
             if let Ok(Ok(())) = catch_unwind(AssertUnwindSafe(|| stream.next(&report))) {
                 self.dirty = true;
