@@ -9,7 +9,8 @@
 //!   and values rarely need escaping, so the common case checks 8 bytes at a time and copies the
 //!   whole string with one `extend_from_slice`.
 //! - Integers go through `itoa`.
-//! - Floats are written as the shortest decimal that round-trips (`ryu`), **never** in scientific
+//! - Floats are written as the shortest decimal that round-trips (the digits `ryu` gives; see
+//!   [`float`] for how they are found), **never** in scientific
 //!   notation, and with a trailing `.0` removed (`42.0` → `42`). For ordinary magnitudes this is
 //!   the text metrique 0.1.33 produces with `dtoa` (`0.003024`, `142.85714285714286`); where
 //!   `dtoa` would switch to an exponent (`1e-7`, `1e21`) the exponent is expanded (`0.0000001`,
@@ -18,6 +19,10 @@
 use crate::unit::Unit;
 use crate::validate::ValidationError;
 use crate::value::{MetricFlags, Observation, Value, ValueWriter};
+
+mod float;
+
+pub(crate) use float::{finite, push_f64};
 
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
@@ -298,170 +303,6 @@ pub(crate) fn push_i64(buf: &mut Vec<u8>, v: i64) {
     push_u64(buf, v.unsigned_abs());
 }
 
-/// Clamps ±∞ to ±`f64::MAX`; returns `None` for NaN.
-#[inline]
-pub(crate) fn finite(v: f64) -> Option<f64> {
-    if v.is_finite() {
-        Some(v)
-    } else if v.is_nan() {
-        None
-    } else if v > 0.0 {
-        Some(f64::MAX)
-    } else {
-        Some(f64::MIN)
-    }
-}
-
-/// Appends a finite float in plain decimal notation (see the module docs). Non-finite input is
-/// clamped (NaN is written as `0`; callers filter NaN before).
-#[inline]
-pub(crate) fn push_f64(buf: &mut Vec<u8>, v: f64) {
-    let a = v.abs();
-    // The usual metric value: 1e-4 <= |v| < 1e15. Integral values there are exact as `i64`
-    // (cheaper than `trunc`, a libm call without SSE4.1); the others print in zmij's fixed
-    // notation (decimal exponents -5..=15), which never ends in `.0` for a non-integer, so
-    // the text is used as is.
-    if (1e-4..1e15).contains(&a) {
-        #[allow(clippy::cast_possible_truncation)] // |v| < 1e15
-        let i = v as i64;
-        #[allow(clippy::cast_precision_loss, clippy::float_cmp)] // exact: |i| < 2^53
-        if i as f64 == v {
-            push_i64(buf, i);
-        } else if !push_nine_decimals(buf, v, a) {
-            buf.extend_from_slice(zmij::Buffer::new().format_finite(v).as_bytes());
-        }
-        return;
-    }
-    push_f64_general(buf, v);
-}
-
-/// Writes `v` (`a = |v|`, not an integer) as plain decimal text if it has at most nine
-/// decimals and `a < 1e6`, and returns whether it did.
-///
-/// `n`, the integer nearest `a · 10⁹`, has at most 15 digits; if `n / 10⁹` reads back as `a`
-/// (the division is correctly rounded, like a parser), that decimal is the shortest text
-/// reading back as `a`: no two decimals of at most 15 significant digits read back as the same
-/// `f64` (`DBL_DIG`), so the shortest round-trip digits zmij finds are these. Durations in
-/// milliseconds (`nanos / 1e6`) always take this path, at about a third of zmij's cost.
-#[inline]
-fn push_nine_decimals(buf: &mut Vec<u8>, v: f64, a: f64) -> bool {
-    const SCALE: u64 = 1_000_000_000;
-    if !(1e-9..1e6).contains(&a) {
-        return false;
-    }
-    // a · 10⁹ < 10¹⁵ < 2⁵³: the conversions below are exact (through `i64`, a single
-    // instruction each way).
-    #[allow(clippy::cast_possible_truncation)]
-    let n = (a * 1e9 + 0.5) as i64;
-    #[allow(clippy::cast_precision_loss, clippy::float_cmp)]
-    if n as f64 / 1e9 != a {
-        return false;
-    }
-    #[allow(clippy::cast_sign_loss)] // n >= 1
-    let n = n as u64;
-    if v < 0.0 {
-        buf.push(b'-');
-    }
-    push_u64(buf, n / SCALE);
-    // The nine decimals, then trailing zeros dropped (`v` is not an integer: one stays).
-    #[allow(clippy::cast_possible_truncation)] // below 10^9
-    let frac = (n % SCALE) as usize;
-    let (top, low) = (frac / 100_000_000, frac % 100_000_000);
-    let pair = |k: usize| [PAIRS[2 * k], PAIRS[2 * k + 1]];
-    let (p1, p2, p3, p4) = (
-        pair(low / 1_000_000),
-        pair(low / 10_000 % 100),
-        pair(low / 100 % 100),
-        pair(low % 100),
-    );
-    #[allow(clippy::cast_possible_truncation)] // one digit
-    let digits = [
-        b'.',
-        b'0' + top as u8,
-        p1[0],
-        p1[1],
-        p2[0],
-        p2[1],
-        p3[0],
-        p3[1],
-        p4[0],
-        p4[1],
-    ];
-    let len = digits.iter().rposition(|&d| d != b'0').map_or(1, |i| i + 1);
-    // A fixed-size copy, then trimmed: no `memcpy` call for a few bytes.
-    let end = buf.len() + len;
-    buf.extend_from_slice(&digits);
-    buf.truncate(end);
-    true
-}
-
-/// [`push_f64`] outside the usual range: zero, tiny and huge magnitudes, non-finite input.
-#[cold]
-fn push_f64_general(buf: &mut Vec<u8>, v: f64) {
-    let v = finite(v).unwrap_or(0.0);
-    #[allow(clippy::float_cmp)] // exact integrality test
-    if v.trunc() == v && v.abs() < 1e15 {
-        if v == 0.0 && v.is_sign_negative() {
-            buf.extend_from_slice(b"-0");
-        } else {
-            #[allow(clippy::cast_possible_truncation)] // |v| < 1e15 and integral
-            push_i64(buf, v as i64);
-        }
-        return;
-    }
-    if push_nine_decimals(buf, v, v.abs()) {
-        return;
-    }
-    // zmij: the same shortest round-trip digits as ryu, in about a third of the instructions.
-    let mut b = zmij::Buffer::new();
-    let s = b.format_finite(v).as_bytes();
-    match s.iter().position(|&c| c == b'e') {
-        None => buf.extend_from_slice(s.strip_suffix(b".0").unwrap_or(s)),
-        Some(e) => expand_exponent(buf, &s[..e], &s[e + 1..]),
-    }
-}
-
-/// Writes `mantissa × 10^exp` (scientific form: one digit, optional `.digits`; the exponent
-/// with an optional sign and leading zeros, e.g. `e-7`, `e+21`, `e-07`) in plain decimal
-/// notation.
-#[cold]
-fn expand_exponent(buf: &mut Vec<u8>, mantissa: &[u8], exp: &[u8]) {
-    let (neg, mantissa) = match mantissa.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, mantissa),
-    };
-    let (exp_neg, exp_digits) = match exp.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        Some((b'+', rest)) => (false, rest),
-        _ => (false, exp),
-    };
-    let exp_abs = exp_digits
-        .iter()
-        .fold(0usize, |acc, &d| acc * 10 + usize::from(d - b'0'));
-    if neg {
-        buf.push(b'-');
-    }
-    // Digits without the decimal point; ryu puts exactly one digit before it.
-    let first = mantissa[0];
-    let frac = mantissa.get(2..).unwrap_or(&[]);
-    if exp_neg {
-        buf.extend_from_slice(b"0.");
-        buf.resize(buf.len() + exp_abs - 1, b'0');
-        buf.push(first);
-        buf.extend_from_slice(frac);
-    } else {
-        buf.push(first);
-        if frac.len() <= exp_abs {
-            buf.extend_from_slice(frac);
-            buf.resize(buf.len() + exp_abs - frac.len(), b'0');
-        } else {
-            buf.extend_from_slice(&frac[..exp_abs]);
-            buf.push(b'.');
-            buf.extend_from_slice(&frac[exp_abs..]);
-        }
-    }
-}
-
 /// A scalar observation as JSON number text: integers stay integers, floats go through
 /// [`push_f64`], [`Observation::Repeated`] writes its mean.
 #[inline]
@@ -577,12 +418,6 @@ impl ValueWriter for ElementWriter<'_> {
 mod tests {
     use super::*;
 
-    fn f(v: f64) -> String {
-        let mut b = Vec::new();
-        push_f64(&mut b, v);
-        String::from_utf8(b).unwrap()
-    }
-
     fn esc(s: &str) -> String {
         let mut b = Vec::new();
         push_string(&mut b, s);
@@ -590,7 +425,7 @@ mod tests {
     }
 
     /// A xorshift64 step: deterministic pseudo-random test inputs.
-    fn xorshift(x: &mut u64) -> u64 {
+    pub(super) fn xorshift(x: &mut u64) -> u64 {
         *x ^= *x << 13;
         *x ^= *x >> 7;
         *x ^= *x << 17;
@@ -633,130 +468,6 @@ mod tests {
             push_millis(&mut a, v);
             push_u64(&mut b, v);
             assert_eq!(a, b, "{v}");
-        }
-    }
-
-    #[test]
-    fn floats_match_dtoa_for_ordinary_values_and_never_use_exponents() {
-        assert_eq!(f(0.003024), "0.003024");
-        assert_eq!(f(142.857_142_857_142_86), "142.85714285714286");
-        assert_eq!(f(42.0), "42");
-        assert_eq!(f(-42.5), "-42.5");
-        assert_eq!(f(0.0), "0");
-        assert_eq!(f(-0.0), "-0");
-        assert_eq!(f(1e-7), "0.0000001");
-        assert_eq!(f(1.5e-7), "0.00000015");
-        assert_eq!(f(1e21), "1000000000000000000000");
-        assert_eq!(f(1.25e16), "12500000000000000");
-        assert_eq!(f(1e15), "1000000000000000");
-        assert_eq!(f(123_456_789.125), "123456789.125");
-        assert_eq!(f(f64::INFINITY), f(f64::MAX));
-        assert_eq!(f(f64::MAX).len(), 309);
-        assert_eq!(
-            f(f64::MIN_POSITIVE).parse::<f64>().unwrap(),
-            f64::MIN_POSITIVE
-        );
-        for v in [1e-300, 3.3e-5, 7.77e22, 1.0 / 3.0, 2.5e-10, 9.999_999e15] {
-            assert_eq!(f(v).parse::<f64>().unwrap(), v, "{v}");
-            assert!(!f(v).contains('e'));
-        }
-    }
-
-    /// The next `f64` away from zero.
-    fn next_up(v: f64) -> f64 {
-        f64::from_bits(v.to_bits() + 1)
-    }
-
-    /// The text `push_f64` wrote with ryu (metrique 0.1.33 wrote these with dtoa).
-    fn f_ryu(v: f64) -> String {
-        let v = finite(v).unwrap_or(0.0);
-        let mut buf = Vec::new();
-        #[allow(clippy::float_cmp)]
-        if v.trunc() == v && v.abs() < 1e15 {
-            if v == 0.0 && v.is_sign_negative() {
-                return "-0".into();
-            }
-            #[allow(clippy::cast_possible_truncation)]
-            push_i64(&mut buf, v as i64);
-        } else {
-            let mut b = ryu::Buffer::new();
-            let s = b.format_finite(v).as_bytes();
-            match s.iter().position(|&c| c == b'e') {
-                None => buf.extend_from_slice(s.strip_suffix(b".0").unwrap_or(s)),
-                Some(e) => expand_exponent(&mut buf, &s[..e], &s[e + 1..]),
-            }
-        }
-        String::from_utf8(buf).unwrap()
-    }
-
-    #[test]
-    fn floats_are_written_as_before_with_ryu() {
-        // Every binade, both signs, and values around the notation switches.
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        for _ in 0..200_000 {
-            let v = f64::from_bits(xorshift(&mut x));
-            if v.is_finite() {
-                assert_eq!(f(v), f_ryu(v), "{v:e} ({:#x})", v.to_bits());
-            }
-        }
-        for e in -30..=30 {
-            for m in [1.0, 1.5, 9.999_999_999_999_9, 2.0 / 3.0, 123_456.789] {
-                let v = m * 10f64.powi(e);
-                assert_eq!(f(v), f_ryu(v), "{v:e}");
-                assert_eq!(f(-v), f_ryu(-v), "{v:e}");
-            }
-        }
-        for i in 0..100_000u32 {
-            let v = f64::from(i) / 7.0;
-            assert_eq!(f(v), f_ryu(v), "{v}");
-            let ms = f64::from(i) * 1e-6;
-            assert_eq!(f(ms), f_ryu(ms), "{ms}");
-        }
-        // Decimals of up to nine places and up to 15 digits (the short path), and their
-        // neighbours one ulp away (zmij's): durations in ms, as `#[metrics]` timers write them,
-        // and `m / 10^k` at every scale.
-        for _ in 0..200_000 {
-            let r = xorshift(&mut x);
-            let nanos = r % 10_000_000_000_000;
-            #[allow(clippy::cast_precision_loss)]
-            let ms = nanos as f64 / 1e6;
-            #[allow(clippy::cast_possible_truncation)]
-            let k = (r >> 50) as i32 % 12;
-            #[allow(clippy::cast_precision_loss)]
-            let dec = (r % 1_000_000_000_000_000) as f64 / 10f64.powi(k);
-            for v in [ms, dec, next_up(ms), next_up(dec), -dec] {
-                assert_eq!(f(v), f_ryu(v), "{v:e} ({:#x})", v.to_bits());
-            }
-        }
-        for v in [
-            1e-9,
-            1.5e-9,
-            999_999.999_999_999,
-            999_999.999_999_999_9,
-            123.000_000_001,
-        ] {
-            assert_eq!(f(v), f_ryu(v), "{v:e}");
-        }
-        for v in [
-            f64::MIN_POSITIVE,
-            5e-324,
-            f64::MAX,
-            f64::MIN,
-            1e15 + 0.5,
-            1e16,
-            1e-5,
-            1e-4,
-            1.000_000_000_000_000_2e-4,
-            9.999_999_999_999_999e-5,
-            999_999_999_999_999.9,
-            999_999_999_999_999.0,
-            -999_999_999_999_999.9,
-            1e15 - 0.125,
-            0.1,
-            -0.5,
-            4_503_599_627_370_495.5,
-        ] {
-            assert_eq!(f(v), f_ryu(v), "{v:e}");
         }
     }
 

@@ -275,19 +275,7 @@ impl<T: Entry + 'static, S: EntryIoStream> Writer<T, S> {
 
     /// Writes one buffer of producer-formatted lines and counts what it held.
     fn write_taken(&mut self, taken: Assisted) {
-        if taken.formatted > 0 {
-            let stream = &mut self.stream;
-            let bytes = &taken.bytes;
-            match catch_unwind(AssertUnwindSafe(|| stream.__write_formatted(bytes))) {
-                Ok(Ok(())) => {
-                    self.written += taken.formatted;
-                    self.unreported.written += taken.formatted;
-                    self.dirty = true;
-                }
-                Ok(Err(e)) => self.output_failed(taken.formatted, "writing entries", Some(&e)),
-                Err(_) => self.output_failed(taken.formatted, "writing entries", None),
-            }
-        }
+        self.write_formatted(&taken.bytes, taken.formatted);
         if taken.failed > 0 {
             self.io_errors += taken.failed;
             self.unreported.io_errors += taken.failed;
@@ -318,14 +306,24 @@ impl<T: Entry + 'static, S: EntryIoStream> Writer<T, S> {
         if count == 0 {
             return;
         }
-        let (stream, chunk) = (&mut self.stream, &own.chunk);
-        let result = catch_unwind(AssertUnwindSafe(|| stream.__write_formatted(chunk)));
-        own.chunk.clear();
+        let mut chunk = std::mem::take(&mut own.chunk);
+        self.write_formatted(&chunk, count);
+        chunk.clear();
         // Keep memory bounded after a batch of unusually large entries.
-        if own.chunk.capacity() > SLOT_BYTES {
-            own.chunk = Vec::new();
+        if let Some(own) = &mut self.own
+            && chunk.capacity() <= SLOT_BYTES
+        {
+            own.chunk = chunk;
         }
-        match result {
+    }
+
+    /// Writes `count` entries' formatted lines and counts them as written or failed.
+    fn write_formatted(&mut self, bytes: &[u8], count: u64) {
+        if count == 0 {
+            return;
+        }
+        let stream = &mut self.stream;
+        match catch_unwind(AssertUnwindSafe(|| stream.__write_formatted(bytes))) {
             Ok(Ok(())) => {
                 self.written += count;
                 self.unreported.written += count;
