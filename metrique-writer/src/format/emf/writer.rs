@@ -107,10 +107,11 @@ fn u(n: usize) -> u32 {
 }
 
 impl State {
-    fn reset(&mut self) {
+    /// Clears what one entry left; `slow` as in [`Cursor::slow`].
+    fn reset(&mut self, slow: bool) {
         self.vals.clear();
         self.props.clear();
-        self.cursor = Cursor::default();
+        self.cursor = Cursor::new(slow);
         self.recs.clear();
         self.def_count = 0;
         self.late_defs.clear();
@@ -306,10 +307,9 @@ fn write_fields<'a>(
     multiplicity: Option<u64>,
     record: bool,
 ) -> EntryState<'a> {
-    st.reset();
-    st.record = record;
     let track_names = cfg.validations.unique_names || cfg.validations.dimensions_exist;
-    st.cursor = Cursor::new(record || track_names);
+    st.reset(record || track_names);
+    st.record = record;
     let mut w = EmfWriter {
         cfg,
         st,
