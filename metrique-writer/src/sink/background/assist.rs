@@ -54,6 +54,13 @@ pub(super) struct Assisted {
     pub(super) failed: u64,
 }
 
+impl Assisted {
+    /// Rejected or failed entries wait to be counted and reported.
+    fn has_errors(&self) -> bool {
+        !self.invalid.is_empty() || self.failed > 0
+    }
+}
+
 struct Slot<T> {
     format: ForkedFormat<T>,
     out: Assisted,
@@ -178,8 +185,9 @@ impl<T> Assist<T> {
     }
 
     /// Takes what producers formatted into buffer `index`, leaving `spare` (cleared) in its
-    /// place. [`Take::Skip`] gives `spare` back if a producer is using the buffer; the other
-    /// modes wait for it, and [`Take::Close`] makes the buffer accept nothing afterwards.
+    /// place. [`Take::Skip`] gives `spare` back if a producer is using the buffer or it holds
+    /// fewer bytes than asked (and nothing to report); the other modes wait for the producer,
+    /// and [`Take::Close`] makes the buffer accept nothing afterwards.
     ///
     /// Clear [`pending`](Self::pending) before taking from the buffers: a producer sets it
     /// after its bytes are in, so bytes missed by this round are seen by the next.
@@ -191,8 +199,15 @@ impl<T> Assist<T> {
     ) -> Result<Assisted, Vec<u8>> {
         let slot = &self.slots[index].slot;
         let mut guard = match mode {
-            Take::Skip => match slot.try_lock() {
-                Some(g) => g,
+            Take::Skip { min_bytes } => match slot.try_lock() {
+                Some(g) if g.out.bytes.len() >= min_bytes || g.out.has_errors() => g,
+                Some(g) => {
+                    if g.out.formatted > 0 {
+                        // Too few bytes yet: come back next round.
+                        self.pending.store(true, Ordering::SeqCst);
+                    }
+                    return Err(spare);
+                }
                 None => {
                     // Come back next round.
                     self.pending.store(true, Ordering::SeqCst);
@@ -224,8 +239,9 @@ impl<T> Assist<T> {
 /// How the writer takes a buffer (see [`Assist::take`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Take {
-    /// Between batches: a buffer in use is left for the next round.
-    Skip,
+    /// Between batches: a buffer in use, or holding fewer than `min_bytes` (see
+    /// [`WRITE_BYTES`](super::writer::WRITE_BYTES)) and no errors, is left for the next round.
+    Skip { min_bytes: usize },
     /// A flush: every line formatted before it must be written.
     Wait,
     /// Shutdown: the last lines; the buffer accepts nothing afterwards.
@@ -271,7 +287,9 @@ mod tests {
         // `stats()` does not wait for a producer either.
         assert_eq!(a.total(), 1);
         // A producer holds the buffer: skipped, spare returned, and looked at next round.
-        let spare = a.take(0, vec![1, 2], Take::Skip).expect_err("skipped");
+        let spare = a
+            .take(0, vec![1, 2], Take::Skip { min_bytes: 0 })
+            .expect_err("skipped");
         assert_eq!(spare, [1, 2]);
         assert!(a.pending.load(Ordering::SeqCst));
         // A flush waits for the producer instead.
@@ -290,5 +308,34 @@ mod tests {
         let _ = a.take(0, Vec::new(), Take::Close);
         assert!(matches!(a.try_format(&8), Assisting::Closed));
         assert_eq!(a.total(), 1);
+    }
+
+    #[test]
+    fn between_batches_a_buffer_is_taken_once_it_holds_enough_bytes_or_errors() {
+        let a = assist();
+        // Empty: nothing to take and nothing to come back for.
+        assert!(a.take(0, Vec::new(), Take::Skip { min_bytes: 2 }).is_err());
+        assert!(!a.pending.load(Ordering::SeqCst));
+        // One byte of two: left, and looked at next round.
+        assert!(matches!(a.try_format(&1), Assisting::Done));
+        a.pending.store(false, Ordering::SeqCst);
+        assert!(a.take(0, Vec::new(), Take::Skip { min_bytes: 2 }).is_err());
+        assert!(a.pending.load(Ordering::SeqCst));
+        // Two bytes: taken.
+        assert!(matches!(a.try_format(&2), Assisting::Done));
+        let taken = a
+            .take(0, Vec::new(), Take::Skip { min_bytes: 2 })
+            .expect("full");
+        assert_eq!((taken.bytes, taken.formatted), (vec![1, 2], 2));
+        // A rejected entry is reported without waiting for more bytes.
+        a.slots[0].slot.try_lock().expect("free").out.failed = 1;
+        let taken = a
+            .take(0, Vec::new(), Take::Skip { min_bytes: 2 })
+            .expect("errors");
+        assert_eq!((taken.bytes.len(), taken.failed), (0, 1));
+        // A flush takes whatever there is.
+        assert!(matches!(a.try_format(&3), Assisting::Done));
+        let taken = a.take(0, Vec::new(), Take::Wait).expect("waited");
+        assert_eq!(taken.bytes, [3]);
     }
 }
