@@ -20,6 +20,7 @@ use crate::unit::Unit;
 use crate::validate::ValidationError;
 use crate::value::{MetricFlags, Observation, Value, ValueWriter};
 
+mod digits;
 mod float;
 
 pub(crate) use float::{finite, push_f64};
@@ -202,12 +203,15 @@ fn push_u64_multi_digit(buf: &mut Vec<u8>, v: u64) {
         let p = 2 * v as usize;
         buf.extend_from_slice(&[PAIRS[p], PAIRS[p + 1]]);
     } else if v < 10_000 {
-        let (hi, lo) = (2 * (v / 100) as usize, 2 * (v % 100) as usize);
-        let block = [PAIRS[hi], PAIRS[hi + 1], PAIRS[lo], PAIRS[lo + 1]];
+        // Four digits in a register; below 1000 the leading zero is shifted out and the
+        // store trimmed.
+        let digits = digits::four_digits(v as u32);
+        let len = buf.len();
         if v < 1000 {
-            buf.extend_from_slice(&[block[1], block[2], block[3]]);
+            buf.extend_from_slice(&(digits >> 8).to_le_bytes());
+            buf.truncate(len + 3);
         } else {
-            buf.extend_from_slice(&block);
+            buf.extend_from_slice(&digits.to_le_bytes());
         }
     } else {
         push_int(buf, v);
@@ -231,20 +235,17 @@ impl MillisText {
         if !(LO..10 * LO).contains(&v) {
             return push_u64(buf, v);
         }
-        let (secs, ms) = (v / 1000, (v % 1000) as usize);
+        let (secs, ms) = (v / 1000, (v % 1000) as u32);
         if secs != self.secs {
             self.digits = ten_digits(secs);
             self.secs = secs;
         }
-        let mut text = [0u8; 13];
-        text[..10].copy_from_slice(&self.digits);
-        #[allow(clippy::cast_possible_truncation)] // ms / 100 is one digit
-        {
-            text[10] = b'0' + (ms / 100) as u8;
-        }
-        text[11] = PAIRS[2 * (ms % 100)];
-        text[12] = PAIRS[2 * (ms % 100) + 1];
-        buf.extend_from_slice(&text);
+        // The cached ten digits, then the milliseconds' three from a register (the leading
+        // zero of four shifted out, the store trimmed).
+        let end = buf.len() + 13;
+        buf.extend_from_slice(&self.digits);
+        buf.extend_from_slice(&(digits::four_digits(ms) >> 8).to_le_bytes());
+        buf.truncate(end);
     }
 }
 
@@ -267,32 +268,22 @@ fn ten_digits(v: u64) -> [u8; 10] {
 
 /// Appends a timestamp in milliseconds in decimal, like [`push_u64`]. Every millisecond
 /// timestamp from 2001-09-09 to 2286-11-20 has 13 digits; those are written with fixed
-/// divisions and one constant-size copy instead of `itoa`'s loop.
+/// divisions and two stores instead of `itoa`'s loop.
 #[inline]
 pub(crate) fn push_millis(buf: &mut Vec<u8>, v: u64) {
     const LO: u64 = 1_000_000_000_000;
     if !(LO..10 * LO).contains(&v) {
         return push_u64(buf, v);
     }
-    // v = hi * 10^8 + lo, hi in 10_000..100_000 (5 digits), lo < 10^8 (8 digits).
-    #[allow(clippy::cast_possible_truncation)] // every part is below 10^8
+    // v = hi * 10^8 + lo, hi in 10_000..100_000 (5 digits), lo < 10^8 (8 digits): eight
+    // digits each from a register, the three leading zeros of `hi`'s shifted out.
+    #[allow(clippy::cast_possible_truncation)] // both parts are below 10^8
     let (hi, lo) = ((v / 100_000_000) as u32, (v % 100_000_000) as u32);
-    let pair = |n: u32| {
-        let p = 2 * n as usize;
-        [PAIRS[p], PAIRS[p + 1]]
-    };
-    #[allow(clippy::cast_possible_truncation)] // hi / 10_000 is one digit
-    let d0 = b'0' + (hi / 10_000) as u8;
-    let (h1, h2) = (pair(hi / 100 % 100), pair(hi % 100));
-    let (l1, l2, l3, l4) = (
-        pair(lo / 1_000_000),
-        pair(lo / 10_000 % 100),
-        pair(lo / 100 % 100),
-        pair(lo % 100),
-    );
-    buf.extend_from_slice(&[
-        d0, h1[0], h1[1], h2[0], h2[1], l1[0], l1[1], l2[0], l2[1], l3[0], l3[1], l4[0], l4[1],
-    ]);
+    let end = buf.len() + 13;
+    buf.extend_from_slice(&(digits::eight_digits(hi) >> 24).to_le_bytes());
+    buf.truncate(end - 8);
+    buf.extend_from_slice(&digits::eight_digits(lo).to_le_bytes());
+    debug_assert_eq!(buf.len(), end);
 }
 
 /// Appends `v` in decimal (see [`push_u64`]).

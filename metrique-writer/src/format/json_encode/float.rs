@@ -3,7 +3,8 @@
 //! at most nine decimals are written from their integer scaling; the rest goes through zmij,
 //! which gives the same shortest digits as `ryu`.
 
-use super::{PAIRS, push_i64, push_u64};
+use super::digits::eight_digit_values;
+use super::{push_i64, push_u64};
 
 /// Clamps ±∞ to ±`f64::MAX`; returns `None` for NaN.
 #[inline]
@@ -70,34 +71,18 @@ fn push_nine_decimals(buf: &mut Vec<u8>, v: f64, a: f64) -> bool {
         buf.push(b'-');
     }
     push_u64(buf, n / SCALE);
-    // The nine decimals, then trailing zeros dropped (`v` is not an integer: one stays).
+    // The nine decimals: the first, then eight from one register, trailing zeros dropped
+    // (the highest zero bytes: the last digit is in the highest byte). `v` is not an integer,
+    // so `frac > 0` and a non-zero digit stays.
     #[allow(clippy::cast_possible_truncation)] // below 10^9
-    let frac = (n % SCALE) as usize;
-    let (top, low) = (frac / 100_000_000, frac % 100_000_000);
-    let pair = |k: usize| [PAIRS[2 * k], PAIRS[2 * k + 1]];
-    let (p1, p2, p3, p4) = (
-        pair(low / 1_000_000),
-        pair(low / 10_000 % 100),
-        pair(low / 100 % 100),
-        pair(low % 100),
-    );
+    let frac = (n % SCALE) as u32;
+    let (top, low) = (frac / 100_000_000, eight_digit_values(frac % 100_000_000));
+    let kept = 8 - (low.leading_zeros() / 8) as usize;
     #[allow(clippy::cast_possible_truncation)] // one digit
-    let digits = [
-        b'.',
-        b'0' + top as u8,
-        p1[0],
-        p1[1],
-        p2[0],
-        p2[1],
-        p3[0],
-        p3[1],
-        p4[0],
-        p4[1],
-    ];
-    let len = digits.iter().rposition(|&d| d != b'0').map_or(1, |i| i + 1);
-    // A fixed-size copy, then trimmed: no `memcpy` call for a few bytes.
-    let end = buf.len() + len;
-    buf.extend_from_slice(&digits);
+    let head = [b'.', b'0' + top as u8];
+    let end = buf.len() + 2 + kept;
+    buf.extend_from_slice(&head);
+    buf.extend_from_slice(&(low | 0x3030_3030_3030_3030).to_le_bytes());
     buf.truncate(end);
     true
 }
