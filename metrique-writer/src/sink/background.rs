@@ -290,7 +290,9 @@ impl BackgroundQueueBuilder {
     /// bound with `output_to`; wrappers such as `tee` cannot), an `append` made while at least
     /// half the capacity (at most 32,768 entries) is waiting, until half that is left, or while
     /// the queue is full, formats the entry on the producer's thread into one of a few buffers
-    /// (one per core, 4 to 8, 1 MiB each) that the writer thread writes out between batches.
+    /// (one per core, 4 to 8, 1 MiB each) that the writer thread writes out between batches
+    /// (while the queue stays busy, once a buffer holds 64 KiB: large writes pass a `BufWriter`
+    /// without a copy).
     /// The producer pays one entry's formatting (about a microsecond) and never waits for it: a
     /// buffer in use or full is skipped, and when none is free the entry is queued and the
     /// [`OverflowPolicy`] applies. Under overload this spreads formatting over the producers'

@@ -5,7 +5,7 @@
 //! them in order and writes them as **one** metric with several observations, which EMF renders
 //! as `{"Values":[…],"Counts":[…]}` and CloudWatch turns into statistics (p50, p99, …).
 //!
-//! For a plain average, [`Mean`](super::Mean) keeps only a running total and a count.
+//! For a plain average, [`Mean`] keeps only a running total and a count.
 //!
 //! # Examples
 //! ```

@@ -12,8 +12,10 @@
 //! Each buffer has its own copy of the format behind its own lock; a producer takes the first
 //! free one starting from a per-thread index (`try_lock`, never waits) and falls back to the
 //! queue when all are busy or full ([`SLOT_BYTES`], [`SLOT_INVALID`]). The writer takes the
-//! buffers between batches, skipping one a producer is using; a flush or shutdown waits for it
-//! ([`Take`]). Memory stays bounded: the queue's capacity plus about [`SLOT_BYTES`] per buffer.
+//! buffers between batches (while the queue stays busy, only those holding
+//! [`WRITE_BYTES`](super::writer::WRITE_BYTES)), skipping one a producer is using; a flush or
+//! shutdown waits for it ([`Take`]). Memory stays bounded: the queue's capacity plus about
+//! [`SLOT_BYTES`] per buffer.
 //!
 //! Lines formatted here can reach the output before entries still queued (from any thread);
 //! each line is whole, and flushes, shutdown and the counters cover both paths.
