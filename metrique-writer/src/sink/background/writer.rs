@@ -174,9 +174,8 @@ impl<T: Entry + 'static, S: EntryIoStream> Writer<T, S> {
             if deadline.is_some_and(|d| Instant::now() >= d)
                 || (!shutting_down && self.shared.ctl.shutdown.load(Ordering::Relaxed))
             {
-                self.write_own(0);
-                self.write_assisted(Take::Skip { min_bytes: 0 });
-                self.publish();
+                // What is gathered is written by the flush that follows (deadline) or by the
+                // shutdown drain.
                 return;
             }
         }
