@@ -61,6 +61,7 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
             #[automatically_derived]
             impl #ref_impl_generics #cv for &'__metrique_ref #ident #ty_generics #where_clause {
                 type Closed = #entry #ty_generics;
+                #[inline]
                 fn close(#self_) -> Self::Closed { #body }
             }
             #[automatically_derived]
@@ -76,6 +77,7 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
             #[automatically_derived]
             impl #impl_generics #cv for #ident #ty_generics #where_clause {
                 type Closed = #entry #ty_generics;
+                #[inline]
                 fn close(#self_) -> Self::Closed { #body }
             }
             #closeable
