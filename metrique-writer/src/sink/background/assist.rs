@@ -81,10 +81,9 @@ struct SlotCell<T> {
 /// What producers need to format: copies of the format and their buffers.
 ///
 /// The buffers sit behind [`TryLock`]s, not `Mutex`es: a producer only ever tries, and
-/// releasing a `TryLock` is a plain store. A `Mutex` releases with an atomic swap, which
-/// stalls the producer until every byte of the line it just wrote has left its store buffer
-/// (the lines go to the writer's core, so each store misses); perf put about 3% of all
-/// samples there.
+/// releasing a `TryLock` is a plain store. A `Mutex` releases with an atomic swap, a full
+/// barrier: the producer stalls until every byte of the line it just wrote has left its store
+/// buffer. perf put about 3% of all samples there.
 pub(super) struct Assist<T> {
     slots: Box<[CachePadded<SlotCell<T>>]>,
     /// Bytes are waiting (set by producers, cleared by the writer before it takes them). On its
