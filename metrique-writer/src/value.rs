@@ -129,6 +129,15 @@ pub trait ValueWriter: Sized {
     fn __scalar(self, observation: Observation, unit: Unit) {
         self.metric([observation], unit, NO_DIMENSIONS, MetricFlags::empty());
     }
+
+    /// A [`Duration`] in milliseconds: exactly [`ValueWriter::__scalar`] with the `f64`
+    /// milliseconds (the default). A format may override it to write the text straight from
+    /// the integer nanoseconds (the same bytes, without two float divisions).
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __duration_millis(self, duration: Duration, unit: Unit) {
+        self.__scalar(Observation::Floating(millis_f64(&duration)), unit);
+    }
 }
 
 /// A [`Value`] that always writes a metric of unit `Self::Unit`.
@@ -241,13 +250,16 @@ fn nanos_f64(d: &Duration) -> f64 {
     }
 }
 
+/// `d` in milliseconds, as the `f64` metric value a [`Duration`] writes.
+#[inline]
+pub(crate) fn millis_f64(d: &Duration) -> f64 {
+    nanos_f64(d) / 1_000_000.0
+}
+
 impl Value for Duration {
     #[inline(always)]
     fn write(&self, writer: impl ValueWriter) {
-        writer.__scalar(
-            Observation::Floating(nanos_f64(self) / 1_000_000.0),
-            Unit::Second(crate::unit::NegativeScale::Milli),
-        );
+        writer.__duration_millis(*self, Unit::Second(crate::unit::NegativeScale::Milli));
     }
 }
 impl MetricValue for Duration {

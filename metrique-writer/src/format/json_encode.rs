@@ -21,8 +21,10 @@ use crate::validate::ValidationError;
 use crate::value::{MetricFlags, Observation, Value, ValueWriter};
 
 mod digits;
+mod duration;
 mod float;
 
+pub(crate) use duration::push_duration_millis;
 pub(crate) use float::{finite, push_f64};
 
 const LO: u64 = 0x0101_0101_0101_0101;

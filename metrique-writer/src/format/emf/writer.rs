@@ -12,7 +12,7 @@
 //! commas let the common single-line case copy each buffer with one `extend_from_slice`.
 
 use std::borrow::Cow;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use super::EmfConfig;
 use super::flags_impl::{HighStorageResolutionFlag, NoMetricFlag};
@@ -23,13 +23,13 @@ use crate::config::{AllowSplitEntries, AllowUnroutableEntries, EntryDimensions};
 use crate::entry::{Entry, EntryConfig, EntryWriter};
 use crate::format::epoch_millis::EpochMillis;
 use crate::format::json_encode::{
-    MillisText, clean_observation, finite, push_escaped, push_f64, push_i64, push_list_elements,
-    push_observation_value, push_string, push_u64,
+    MillisText, clean_observation, finite, push_duration_millis, push_escaped, push_f64, push_i64,
+    push_list_elements, push_observation_value, push_string, push_u64,
 };
 use crate::unit::Unit;
 use crate::validate::{ValidationError, ValidationErrorBuilder};
 use crate::value::{
-    DistributionFlag as Distribution, MetricFlags, Observation, Value, ValueWriter,
+    DistributionFlag as Distribution, MetricFlags, Observation, Value, ValueWriter, millis_f64,
 };
 
 /// One metric field: where its value and definition live.
@@ -670,6 +670,14 @@ impl ValueWriter for FieldWriter<'_, '_, '_> {
             }
             Observation::Repeated { .. } => {}
         }
+    }
+
+    #[inline(always)]
+    fn __duration_millis(self, duration: Duration, unit: Unit) {
+        if self.w.e.multiplicity.is_some() {
+            return self.__scalar(Observation::Floating(millis_f64(&duration)), unit);
+        }
+        self.scalar(unit, |b| push_duration_millis(b, duration));
     }
 
     fn error(self, error: ValidationError) {
