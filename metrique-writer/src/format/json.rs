@@ -27,13 +27,14 @@
 
 use std::borrow::Cow;
 use std::io;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use crate::entry::{Entry, EntryConfig, EntryWriter};
 use crate::format::Format;
 use crate::format::epoch_millis::EpochMillis;
 use crate::format::json_encode::{
-    finite, push_escaped, push_int, push_list_elements, push_observation_value, push_string,
+    finite, push_duration_millis, push_escaped, push_int, push_list_elements,
+    push_observation_value, push_string,
 };
 use crate::stream::IoStreamError;
 use crate::unit::Unit;
@@ -186,6 +187,22 @@ fn push_json_observation(buf: &mut Vec<u8>, o: Observation) {
     }
 }
 
+impl JsonValueWriter<'_, '_> {
+    /// `"name":` then `value`'s opening of the metric object, then the unit and the closing
+    /// brace.
+    #[inline]
+    fn push_metric(self, unit: Unit, value: impl FnOnce(&mut Vec<u8>)) {
+        let buf = &mut *self.w.metrics;
+        push_key(buf, self.name);
+        value(buf);
+        if unit != Unit::None {
+            buf.extend_from_slice(b",\"unit\":");
+            push_string(buf, unit.name());
+        }
+        buf.push(b'}');
+    }
+}
+
 impl ValueWriter for JsonValueWriter<'_, '_> {
     fn string(self, value: &str) {
         push_key(self.w.props, self.name);
@@ -201,9 +218,7 @@ impl ValueWriter for JsonValueWriter<'_, '_> {
     ) {
         let mut it = distribution.into_iter();
         let Some(first) = it.next() else { return };
-        let buf = &mut *self.w.metrics;
-        push_key(buf, self.name);
-        match it.next() {
+        self.push_metric(unit, |buf| match it.next() {
             None => {
                 buf.extend_from_slice(b"{\"value\":");
                 push_json_observation(buf, first);
@@ -217,12 +232,14 @@ impl ValueWriter for JsonValueWriter<'_, '_> {
                 }
                 buf.push(b']');
             }
-        }
-        if unit != Unit::None {
-            buf.extend_from_slice(b",\"unit\":");
-            push_string(buf, unit.name());
-        }
-        buf.push(b'}');
+        });
+    }
+
+    fn __duration_millis(self, duration: Duration, unit: Unit) {
+        self.push_metric(unit, |buf| {
+            buf.extend_from_slice(b"{\"value\":");
+            push_duration_millis(buf, duration);
+        });
     }
 
     fn error(self, error: ValidationError) {
