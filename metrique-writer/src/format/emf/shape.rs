@@ -31,11 +31,44 @@ const PAD: usize = 32;
 /// [`Field::verbatim`] of a name matched through [`Shape::raw`] (no [`verbatim_key`] has it).
 const NOT_VERBATIM: u64 = u64::MAX;
 
-/// What the hit path compares in one go: the name's length, the kind and the definition kind.
+/// What the hit path compares in one go: the name's length, the kind, the definition kind and
+/// the unit ([`unit_code`]).
 #[inline(always)]
-fn verbatim_key(len: usize, kind: Kind, def_kind: DefKind) -> u64 {
+fn verbatim_key(len: usize, kind: Kind, def_kind: DefKind, unit: Unit) -> u64 {
     // Names are far shorter than 4 GiB; a longer one just never hits.
-    (len as u64 & 0xffff_ffff) | (kind as u64) << 32 | (def_kind as u64) << 40
+    (len as u64 & 0xffff_ffff)
+        | (kind as u64) << 32
+        | (def_kind as u64) << 40
+        | unit_code(unit) << 48
+}
+
+/// A distinct number per unit, so that [`verbatim_key`] compares units with the rest (a
+/// constant when the unit is, as for the standard values). 0 for custom units: a field with one
+/// is never verbatim, so their names are compared off the hit path.
+#[inline(always)]
+fn unit_code(unit: Unit) -> u64 {
+    use crate::unit::{NegativeScale as N, PositiveScale as P};
+    let positive = |p: P| match p {
+        P::One => 0,
+        P::Kilo => 1,
+        P::Mega => 2,
+        P::Giga => 3,
+        P::Tera => 4,
+    };
+    match unit {
+        Unit::Custom(_) => 0,
+        Unit::None => 1,
+        Unit::Count => 2,
+        Unit::CountPerSecond => 3,
+        Unit::Percent => 4,
+        Unit::Second(N::Micro) => 5,
+        Unit::Second(N::Milli) => 6,
+        Unit::Second(N::One) => 7,
+        Unit::Byte(p) => 8 + positive(p),
+        Unit::BytePerSecond(p) => 13 + positive(p),
+        Unit::Bit(p) => 18 + positive(p),
+        Unit::BitPerSecond(p) => 23 + positive(p),
+    }
 }
 
 /// The bytes of a key besides the name: `,"` and `":`, plus `"` or `[` for properties.
@@ -80,8 +113,7 @@ impl Field {
     /// The hit path's test: a verbatim name, compared inside the inline key.
     #[inline(always)]
     fn hit(&self, name: &[u8], kind: Kind, unit: Unit, def_kind: DefKind) -> bool {
-        self.verbatim == verbatim_key(name.len(), kind, def_kind)
-            && self.unit == unit
+        self.verbatim == verbatim_key(name.len(), kind, def_kind, unit)
             && self
                 .block
                 .get(2..2 + name.len())
@@ -334,11 +366,12 @@ impl Shape {
         if fits {
             block[..frag.len()].copy_from_slice(&self.frags[frag.clone()]);
         }
-        let verbatim = fits && frag.len() == name.len() + key_extra(kind);
+        let verbatim =
+            fits && frag.len() == name.len() + key_extra(kind) && !matches!(unit, Unit::Custom(_));
         let field = Field {
             block,
             verbatim: if verbatim {
-                verbatim_key(name.len(), kind, def_kind)
+                verbatim_key(name.len(), kind, def_kind, unit)
             } else {
                 NOT_VERBATIM
             },
@@ -499,7 +532,7 @@ mod tests {
             assert_eq!(*recorded.get_or_insert(s.generation), s.generation);
         }
         let verbatim: Vec<_> = s.fields.iter().map(|f| f.verbatim).collect();
-        let key = |len, kind| verbatim_key(len, kind, DefKind::Standard);
+        let key = |len, kind| verbatim_key(len, kind, DefKind::Standard, Unit::None);
         assert_eq!(
             verbatim,
             [
@@ -522,5 +555,65 @@ mod tests {
         );
         assert_eq!(out, b",\"Shorx\":");
         assert_ne!(recorded, Some(s.generation));
+    }
+    #[test]
+    fn a_unit_change_is_a_miss_and_custom_units_are_matched_off_the_hit_path() {
+        use crate::unit::{NegativeScale as N, PositiveScale as P};
+        let units = [
+            Unit::None,
+            Unit::Count,
+            Unit::CountPerSecond,
+            Unit::Percent,
+            Unit::Second(N::Micro),
+            Unit::Second(N::Milli),
+            Unit::Second(N::One),
+            Unit::Byte(P::One),
+            Unit::Byte(P::Tera),
+            Unit::BytePerSecond(P::Kilo),
+            Unit::Bit(P::Mega),
+            Unit::BitPerSecond(P::Giga),
+            Unit::BitPerSecond(P::Tera),
+        ];
+        let codes: std::collections::HashSet<_> = units.iter().map(|&u| unit_code(u)).collect();
+        assert_eq!(codes.len(), units.len(), "one code per unit");
+        assert!(!codes.contains(&0), "0 is the custom units' code");
+
+        let mut s = Shape::default();
+        let mut write = |unit: Unit| {
+            let (mut c, mut out) = (Cursor::default(), Vec::new());
+            let i = s.push_key(
+                &mut c,
+                "Latency",
+                Kind::Metric,
+                unit,
+                DefKind::Standard,
+                &mut out,
+            );
+            let def = s.get(i).def;
+            (
+                s.generation,
+                String::from_utf8(s.defs[def.0 as usize..def.1 as usize].to_vec()).unwrap(),
+                s.get(i).verbatim,
+            )
+        };
+        let (g0, def, verbatim) = write(Unit::Second(N::Milli));
+        assert_eq!(def, r#",{"Name":"Latency","Unit":"Milliseconds"}"#);
+        assert_ne!(verbatim, NOT_VERBATIM);
+        assert_eq!(write(Unit::Second(N::Milli)).0, g0, "same unit: a hit");
+        let (g1, def, _) = write(Unit::Second(N::Micro));
+        assert_ne!(g1, g0, "another unit: re-recorded");
+        assert_eq!(def, r#",{"Name":"Latency","Unit":"Microseconds"}"#);
+        let (g2, def, verbatim) = write(Unit::Custom("Parsecs"));
+        assert_ne!(g2, g1);
+        assert_eq!(def, r#",{"Name":"Latency","Unit":"Parsecs"}"#);
+        assert_eq!(verbatim, NOT_VERBATIM);
+        assert_eq!(
+            write(Unit::Custom("Parsecs")).0,
+            g2,
+            "same custom unit: a hit"
+        );
+        let (g3, def, _) = write(Unit::Custom("Furlongs"));
+        assert_ne!(g3, g2, "another custom unit: re-recorded");
+        assert_eq!(def, r#",{"Name":"Latency","Unit":"Furlongs"}"#);
     }
 }
