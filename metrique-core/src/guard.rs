@@ -103,7 +103,7 @@ where
     Box::new(move || emit(entry, sink))
 }
 
-#[inline]
+#[inline(always)]
 fn emit<E: CloseEntry, S: EntrySink<RootMetric<E>>>(entry: E, sink: S) {
     sink.append(RootEntry::new(CloseValue::close(entry)));
 }
