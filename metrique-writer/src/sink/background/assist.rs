@@ -96,15 +96,6 @@ pub(super) struct Assist<T> {
     full: CachePadded<AtomicBool>,
 }
 
-/// Whether [`Assist::try_format`] looks at the buffers when they were last found full.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Look {
-    /// The writer is behind, the queue has room: queue the entry rather than look again.
-    UnlessFull,
-    /// The queue is full: look anyway, since the alternative is to drop or wait.
-    Always,
-}
-
 /// What [`Assist::try_format`] did with the entry.
 pub(super) enum Assisting {
     /// Formatted (or rejected by the format, and counted).
@@ -149,8 +140,8 @@ impl<T> Assist<T> {
     }
 
     /// Formats `entry` into the first free buffer. Never blocks.
-    pub(super) fn try_format(&self, entry: &T, look: Look) -> Assisting {
-        if look == Look::UnlessFull && self.full.load(Ordering::Relaxed) {
+    pub(super) fn try_format(&self, entry: &T) -> Assisting {
+        if self.full.load(Ordering::Relaxed) {
             return Assisting::Busy;
         }
         let n = self.slots.len();
@@ -308,10 +299,7 @@ mod tests {
     #[test]
     fn a_buffer_in_use_is_skipped_between_batches_and_awaited_by_a_flush() {
         let a = assist();
-        assert!(matches!(
-            a.try_format(&7, Look::UnlessFull),
-            Assisting::Done
-        ));
+        assert!(matches!(a.try_format(&7), Assisting::Done));
         a.pending.store(false, Ordering::SeqCst);
         let held = a.slots[0].slot.try_lock().expect("free");
         // `stats()` does not wait for a producer either.
@@ -336,10 +324,7 @@ mod tests {
         });
         // Closed: producers are turned away.
         let _ = a.take(0, Vec::new(), Take::Close);
-        assert!(matches!(
-            a.try_format(&8, Look::UnlessFull),
-            Assisting::Closed
-        ));
+        assert!(matches!(a.try_format(&8), Assisting::Closed));
         assert_eq!(a.total(), 1);
     }
 
@@ -353,27 +338,16 @@ mod tests {
             .out
             .bytes
             .resize(SLOT_BYTES, 0);
-        assert!(matches!(
-            a.try_format(&1, Look::UnlessFull),
-            Assisting::Busy
-        ));
+        assert!(matches!(a.try_format(&1), Assisting::Busy));
         // Room again, but producers do not look until the writer says it took the buffers.
         let taken = a.take(0, Vec::new(), Take::Wait).expect("waited");
         assert_eq!(taken.bytes.len(), SLOT_BYTES);
-        assert!(matches!(
-            a.try_format(&2, Look::UnlessFull),
-            Assisting::Busy
-        ));
-        // A producer facing a full queue looks anyway.
-        assert!(matches!(a.try_format(&2, Look::Always), Assisting::Done));
+        assert!(matches!(a.try_format(&2), Assisting::Busy));
         a.taken();
-        assert!(matches!(
-            a.try_format(&3, Look::UnlessFull),
-            Assisting::Done
-        ));
+        assert!(matches!(a.try_format(&3), Assisting::Done));
         assert_eq!(
             a.take(0, Vec::new(), Take::Wait).expect("waited").bytes,
-            [2, 3]
+            [3]
         );
     }
 
@@ -384,18 +358,12 @@ mod tests {
         assert!(a.take(0, Vec::new(), Take::Skip { min_bytes: 2 }).is_err());
         assert!(!a.pending.load(Ordering::SeqCst));
         // One byte of two: left, and looked at next round.
-        assert!(matches!(
-            a.try_format(&1, Look::UnlessFull),
-            Assisting::Done
-        ));
+        assert!(matches!(a.try_format(&1), Assisting::Done));
         a.pending.store(false, Ordering::SeqCst);
         assert!(a.take(0, Vec::new(), Take::Skip { min_bytes: 2 }).is_err());
         assert!(a.pending.load(Ordering::SeqCst));
         // Two bytes: taken.
-        assert!(matches!(
-            a.try_format(&2, Look::UnlessFull),
-            Assisting::Done
-        ));
+        assert!(matches!(a.try_format(&2), Assisting::Done));
         let taken = a
             .take(0, Vec::new(), Take::Skip { min_bytes: 2 })
             .expect("full");
@@ -407,10 +375,7 @@ mod tests {
             .expect("errors");
         assert_eq!((taken.bytes.len(), taken.failed), (0, 1));
         // A flush takes whatever there is.
-        assert!(matches!(
-            a.try_format(&3, Look::UnlessFull),
-            Assisting::Done
-        ));
+        assert!(matches!(a.try_format(&3), Assisting::Done));
         let taken = a.take(0, Vec::new(), Take::Wait).expect("waited");
         assert_eq!(taken.bytes, [3]);
     }

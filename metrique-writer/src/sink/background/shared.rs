@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use crossbeam_queue::ArrayQueue;
 use crossbeam_utils::CachePadded;
 
-use super::assist::{Assist, Assisting, Look};
+use super::assist::{Assist, Assisting};
 use super::flush::FlushSignal;
 use super::{BackgroundQueueEvent, BackgroundQueueObserver, OverflowPolicy, QueueStats};
 use crate::rate_limit::rate_limited;
@@ -121,7 +121,7 @@ impl<T> Shared<T> {
             self.reject(entry, DropCause::Shutdown);
             return;
         }
-        if self.hot.behind.load(Ordering::Relaxed) && self.try_assist(&entry, Look::UnlessFull) {
+        if self.hot.behind.load(Ordering::Relaxed) && self.try_assist(&entry) {
             return;
         }
         match self.hot.policy {
@@ -171,11 +171,11 @@ impl<T> Shared<T> {
     /// and counted): the caller only drops it. False if every buffer is busy or full.
     #[cold]
     #[inline(never)]
-    fn try_assist(&self, entry: &T, look: Look) -> bool {
+    fn try_assist(&self, entry: &T) -> bool {
         let Some(assist) = &self.assist else {
             return false;
         };
-        match assist.try_format(entry, look) {
+        match assist.try_format(entry) {
             Assisting::Done => {
                 self.wake_writer();
                 true
@@ -193,7 +193,7 @@ impl<T> Shared<T> {
     #[cold]
     #[inline(never)]
     fn overflowed_drop_oldest(&self, entry: T) {
-        if self.try_assist(&entry, Look::Always) {
+        if self.try_assist(&entry) {
             return;
         }
         if let Some(oldest) = self.queue.force_push(entry) {
@@ -209,7 +209,7 @@ impl<T> Shared<T> {
     #[cold]
     #[inline(never)]
     fn overflowed(&self, entry: T) {
-        if self.try_assist(&entry, Look::Always) {
+        if self.try_assist(&entry) {
             return;
         }
         self.reject(entry, DropCause::Overflow);
@@ -279,7 +279,7 @@ impl<T> Shared<T> {
     #[cold]
     #[inline(never)]
     fn push_blocking(&self, mut entry: T, timeout: Duration) {
-        if self.try_assist(&entry, Look::Always) {
+        if self.try_assist(&entry) {
             return;
         }
         let deadline = Instant::now().checked_add(timeout);
