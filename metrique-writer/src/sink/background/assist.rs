@@ -89,11 +89,6 @@ pub(super) struct Assist<T> {
     /// Bytes are waiting (set by producers, cleared by the writer before it takes them). On its
     /// own cache line: producers read `slots` on every call.
     pub(super) pending: CachePadded<AtomicBool>,
-    /// A producer found every buffer busy or full: the others queue their entries without
-    /// trying the buffers (each try is an atomic swap on a line the other threads write) until
-    /// the writer has taken buffers again ([`Assist::taken`]). A hint: a stale value costs a few
-    /// queued entries or one more look, never an entry.
-    full: CachePadded<AtomicBool>,
 }
 
 /// What [`Assist::try_format`] did with the entry.
@@ -130,7 +125,6 @@ impl<T> Assist<T> {
         Some(Self {
             slots,
             pending: CachePadded::new(AtomicBool::new(false)),
-            full: CachePadded::new(AtomicBool::new(false)),
         })
     }
 
@@ -141,9 +135,6 @@ impl<T> Assist<T> {
 
     /// Formats `entry` into the first free buffer. Never blocks.
     pub(super) fn try_format(&self, entry: &T) -> Assisting {
-        if self.full.load(Ordering::Relaxed) {
-            return Assisting::Busy;
-        }
         let n = self.slots.len();
         let start = if n.is_power_of_two() {
             thread_index() & (n - 1)
@@ -164,15 +155,7 @@ impl<T> Assist<T> {
                 return self.format_in(guard, &cell.total, entry);
             }
         }
-        self.full.store(true, Ordering::Relaxed);
         Assisting::Busy
-    }
-
-    /// The writer has taken buffers (after each batch): producers may try them again.
-    pub(super) fn taken(&self) {
-        if self.full.load(Ordering::Relaxed) {
-            self.full.store(false, Ordering::Relaxed);
-        }
     }
 
     fn format_in(&self, mut guard: Locked<'_, Slot<T>>, total: &AtomicU64, entry: &T) -> Assisting {
@@ -326,29 +309,6 @@ mod tests {
         let _ = a.take(0, Vec::new(), Take::Close);
         assert!(matches!(a.try_format(&8), Assisting::Closed));
         assert_eq!(a.total(), 1);
-    }
-
-    #[test]
-    fn once_every_buffer_is_full_producers_queue_until_the_writer_has_taken_them() {
-        let a = assist();
-        a.slots[0]
-            .slot
-            .try_lock()
-            .expect("free")
-            .out
-            .bytes
-            .resize(SLOT_BYTES, 0);
-        assert!(matches!(a.try_format(&1), Assisting::Busy));
-        // Room again, but producers do not look until the writer says it took the buffers.
-        let taken = a.take(0, Vec::new(), Take::Wait).expect("waited");
-        assert_eq!(taken.bytes.len(), SLOT_BYTES);
-        assert!(matches!(a.try_format(&2), Assisting::Busy));
-        a.taken();
-        assert!(matches!(a.try_format(&3), Assisting::Done));
-        assert_eq!(
-            a.take(0, Vec::new(), Take::Wait).expect("waited").bytes,
-            [3]
-        );
     }
 
     #[test]

@@ -269,9 +269,6 @@ impl<T: Entry + 'static, S: EntryIoStream> Writer<T, S> {
             return;
         };
         if mode != Take::Close && !assist.pending.load(Ordering::Relaxed) {
-            // Nothing to take, so every buffer has room: a producer that found them all full
-            // before the last round may have said so since.
-            assist.taken();
             return;
         }
         assist.pending.store(false, Ordering::SeqCst);
@@ -285,9 +282,6 @@ impl<T: Entry + 'static, S: EntryIoStream> Writer<T, S> {
                 Ok(taken) => self.write_taken(taken),
                 Err(spare) => self.assist_spare = spare,
             }
-        }
-        if let Some(assist) = &self.shared.assist {
-            assist.taken();
         }
     }
 
