@@ -556,6 +556,7 @@ mod tests {
         assert_eq!(out, b",\"Shorx\":");
         assert_ne!(recorded, Some(s.generation));
     }
+
     #[test]
     fn a_unit_change_is_a_miss_and_custom_units_are_matched_off_the_hit_path() {
         use crate::unit::{NegativeScale as N, PositiveScale as P};

@@ -1,7 +1,7 @@
 //! Floats as JSON number text: the shortest decimal that reads back as the same `f64`, in plain
-//! notation (see the [parent module](super)). Durations in milliseconds and other values with
-//! at most nine decimals are written from their integer scaling; the rest goes through zmij,
-//! which gives the same shortest digits as `ryu`.
+//! notation (see the [parent module](super)). Values with at most nine decimals are written from
+//! their integer scaling; the rest goes through zmij, which gives the same shortest digits as
+//! `ryu`. (Durations usually skip the float altogether: see `duration.rs`.)
 
 use super::digits::eight_digit_values;
 use super::{push_i64, push_u64};
@@ -49,8 +49,9 @@ pub(crate) fn push_f64(buf: &mut Vec<u8>, v: f64) {
 /// `n`, the integer nearest `a · 10⁹`, has at most 15 digits; if `n / 10⁹` reads back as `a`
 /// (the division is correctly rounded, like a parser), that decimal is the shortest text
 /// reading back as `a`: no two decimals of at most 15 significant digits read back as the same
-/// `f64` (`DBL_DIG`), so the shortest round-trip digits zmij finds are these. Durations in
-/// milliseconds (`nanos / 1e6`) always take this path, at about a third of zmij's cost.
+/// `f64` (`DBL_DIG`), so the shortest round-trip digits zmij finds are these, at about a third
+/// of zmij's cost. Durations in milliseconds (`nanos / 1e6`) that reach a float writer (sampled
+/// entries, boxed writers) take this path.
 #[inline]
 fn push_nine_decimals(buf: &mut Vec<u8>, v: f64, a: f64) -> bool {
     const SCALE: u64 = 1_000_000_000;
